@@ -1,0 +1,157 @@
+/**
+ * The error classes yieldio throws for conditions a caller may want to catch.
+ *
+ * Bad arguments are reported with the built-in `TypeError` and `RangeError`;
+ * the classes here name states and outcomes. Every class sets `name`, accepts
+ * `{ cause }`, and extends `Error` (or `AggregateError` for groups), so
+ * `instanceof` and `err.name` both work across bundles.
+ *
+ * @module
+ */
+
+/**
+ * Thrown into a task at its current `yield*` when the task is cancelled, and
+ * raised by `result()` of a cancelled future (asyncio's `CancelledError`).
+ *
+ * A JavaScript `catch` catches everything, so code that catches errors around a
+ * `yield*` should rethrow `CancelledError` unless it means to refuse the
+ * cancellation (and then call `task.uncancel()`).
+ *
+ * @example Cancelling a task raises CancelledError from its result
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { CancelledError, EventLoop } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * const fut = loop.createFuture<number>();
+ * fut.cancel("stop");
+ * const err = assertThrows(() => fut.result(), CancelledError);
+ * assertEquals(err.message, "stop");
+ * ```
+ */
+export class CancelledError extends Error {
+  /**
+   * @param message The cancel message given to `cancel(msg)`, if any.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CancelledError";
+  }
+}
+
+/**
+ * Raised when a deadline passes: by `waitFor`, `timeout` and `asCompleted`.
+ *
+ * @example A TimeoutError is an Error with its own name
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { TimeoutError } from "yieldio";
+ * const err = new TimeoutError("too slow");
+ * assertEquals([err.name, err instanceof Error], ["TimeoutError", true]);
+ * ```
+ */
+export class TimeoutError extends Error {
+  /**
+   * @param message What timed out.
+   * @param options `cause`, as for `Error` (the `CancelledError` that ended the work).
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * An operation that the current state of a future, task or loop does not
+ * allow: reading the result of a pending future, resolving a future twice,
+ * scheduling on a closed loop, running a loop that already runs.
+ *
+ * @example Reading a pending future's result
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { EventLoop, InvalidStateError } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * assertThrows(() => loop.createFuture().result(), InvalidStateError, "pending");
+ * ```
+ */
+export class InvalidStateError extends Error {
+  /**
+   * @param message What was attempted, in which state.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidStateError";
+  }
+}
+
+/**
+ * A loop that can never make progress again: nothing is ready, no timer is
+ * armed and no host wake-up is expected (`loop.ref()`), yet its main future is
+ * pending. Raised by virtual-clock loops and by blocking (`runSync`) loops
+ * instead of hanging forever.
+ *
+ * @example The error names the tasks that wait
+ * ```ts
+ * import { assertRejects, assertStringIncludes } from "@std/assert";
+ * import { DeadlockError, getRunningLoop, run } from "yieldio";
+ * const err = await assertRejects(
+ *   () => run(function* () { yield* getRunningLoop().createFuture(); }, { clock: "virtual" }),
+ *   DeadlockError,
+ * );
+ * assertStringIncludes(err.message, "Task-");
+ * ```
+ */
+export class DeadlockError extends Error {
+  /** The tasks that were pending when the deadlock was found. */
+  readonly tasks: readonly unknown[];
+  /** One line per pending task: its name and what it waits on. */
+  readonly tree: string;
+  /**
+   * @param tasks The pending tasks.
+   * @param tree A printable description of what each task waits on.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(tasks: readonly unknown[], tree: string, options?: ErrorOptions) {
+    super(
+      `deadlock: nothing is ready, no timer is armed and no host wake-up is expected, ` +
+        `but ${tasks.length} task(s) still wait:\n${tree}`,
+      options,
+    );
+    this.name = "DeadlockError";
+    this.tasks = tasks;
+    this.tree = tree;
+  }
+}
+
+/**
+ * This thread may not block: a blocking driver (`runSync`,
+ * `runForeverSync`, `runUntilCompleteSync`) was started where `Atomics.wait`
+ * throws, which is a browser window's main thread. Use the host-driven
+ * `run()` there, or run the blocking loop inside a Worker.
+ *
+ * @example Falling back to the host-driven driver
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { CannotBlockError, run, runSync } from "yieldio";
+ * function* main() { return 42; }
+ * let value: number;
+ * try {
+ *   value = runSync(main, { clock: "virtual" });
+ * } catch (e) {
+ *   if (!(e instanceof CannotBlockError)) throw e;
+ *   value = await run(main, { clock: "virtual" });
+ * }
+ * assertEquals(value, 42);
+ * ```
+ */
+export class CannotBlockError extends Error {
+  /**
+   * @param message Which probe failed and what to do instead.
+   * @param options `cause`, as for `Error` (the probe's own `TypeError`).
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "CannotBlockError";
+  }
+}

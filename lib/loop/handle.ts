@@ -1,0 +1,149 @@
+/**
+ * Handles: what `callSoon`, `callLater` and `callAt` return.
+ *
+ * A handle owns a callback and its arguments until it runs or is cancelled.
+ * Cancelling drops both (as asyncio does) so they can be collected while the
+ * handle still sits in the ready queue or the timer heap; the loop skips it
+ * when its turn comes.
+ *
+ * Invariant: `#callback === null` exactly when the handle was cancelled.
+ *
+ * @module
+ */
+
+import { printsAsToString } from "../_inspect.ts";
+import type { TimerEntry } from "./timer_heap.ts";
+
+// deno-lint-ignore no-explicit-any -- a callback's arguments are whatever its caller passed
+export type Callback = (...args: any[]) => unknown;
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+
+/** The part of a loop that a timer handle reports its cancellation to. */
+export interface TimerOwner {
+  /** @internal Called once when a handle that is in the heap is cancelled. */
+  _timerCancelled(): void;
+}
+
+/**
+ * A callback scheduled with `loop.callSoon()`.
+ *
+ * @example Cancelling a scheduled callback
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EventLoop } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * const calls: string[] = [];
+ * const handle = loop.callSoon(() => calls.push("never"));
+ * loop.callSoon(() => calls.push("runs"));
+ * handle.cancel();
+ * loop.runOnce();
+ * assertEquals([calls, handle.cancelled()], [["runs"], true]);
+ * ```
+ */
+export class Handle {
+  #callback: Callback | null;
+  #args: readonly unknown[];
+
+  /**
+   * @param callback Called as `callback(...args)` when the handle runs.
+   * @param args The arguments to pass.
+   */
+  constructor(callback: Callback, args: readonly unknown[]) {
+    this.#callback = callback;
+    this.#args = args.length === 0 ? NO_ARGS : args;
+  }
+
+  /** Stops the callback from running; a no-op when it already ran or was cancelled. */
+  cancel(): void {
+    if (this.#callback === null) return;
+    this.#callback = null;
+    this.#args = NO_ARGS;
+  }
+
+  /** @returns Whether `cancel()` was called. */
+  cancelled(): boolean {
+    return this.#callback === null;
+  }
+
+  /** @internal Runs the callback unless cancelled; errors propagate to the loop. */
+  _run(): void {
+    const callback = this.#callback;
+    if (callback !== null) callback(...this.#args);
+  }
+
+  /** The callback's name, for messages: `fn`, or `<anonymous>`. */
+  get callbackName(): string {
+    return describeCallback(this.#callback);
+  }
+
+  /** @returns A description like `<Handle tick()>`. */
+  toString(): string {
+    return this.#callback === null ? "<Handle cancelled>" : `<Handle ${this.callbackName}()>`;
+  }
+}
+
+/**
+ * A callback scheduled for a deadline with `loop.callLater()` or
+ * `loop.callAt()`.
+ *
+ * @example The deadline is on the loop's clock
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EventLoop, sleep } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * const seen: number[] = [];
+ * const handle = loop.callLater(250, () => seen.push(loop.time()));
+ * await loop.runUntilComplete(sleep(300));
+ * assertEquals([handle.when(), seen], [250, [250]]);
+ * ```
+ */
+export class TimerHandle extends Handle implements TimerEntry {
+  #when: number;
+  #owner: TimerOwner;
+  /** @internal Maintained by the timer heap. */
+  _inHeap = false;
+
+  /**
+   * @param when The deadline on the owner's clock, in ms.
+   * @param callback Called as `callback(...args)` when due.
+   * @param args The arguments to pass.
+   * @param owner The loop whose heap holds the handle.
+   */
+  constructor(when: number, callback: Callback, args: readonly unknown[], owner: TimerOwner) {
+    super(callback, args);
+    this.#when = when;
+    this.#owner = owner;
+  }
+
+  /** @returns The absolute deadline, in ms on the loop's clock. */
+  when(): number {
+    return this.#when;
+  }
+
+  /** Stops the callback from running; the heap drops the entry lazily. */
+  override cancel(): void {
+    if (this.cancelled()) return;
+    super.cancel();
+    if (this._inHeap) this.#owner._timerCancelled();
+  }
+
+  /** @returns A description like `<TimerHandle when=250 tick()>`. */
+  override toString(): string {
+    return this.cancelled()
+      ? `<TimerHandle when=${this.#when} cancelled>`
+      : `<TimerHandle when=${this.#when} ${this.callbackName}()>`;
+  }
+}
+
+printsAsToString(Handle);
+
+/** The ready-queue function for `callSoon` handles and due timers: runs one. */
+export function runEntry(entry: { _run(): void }): void {
+  entry._run();
+}
+
+/** A callback's name for messages and printed handles. */
+export function describeCallback(fn: unknown): string {
+  return typeof fn === "function" && fn.name !== "" ? fn.name : "<anonymous>";
+}

@@ -1,0 +1,62 @@
+/**
+ * The contract between a loop and the host it waits on.
+ *
+ * The loop core computes *how long* it may wait — 0 when work is ready, the
+ * time to the next deadline, or `null` when nothing is scheduled — and an
+ * idle adapter decides *how*: by returning to the host and asking it for a
+ * later callback (host-driven drivers: `run`, `runForever`,
+ * `runUntilComplete`), or by blocking the thread (`runSync` and friends).
+ * Trio splits its core from its I/O wait the same way.
+ *
+ * Timeouts are loop-clock milliseconds. A host may fire early (Node's timers
+ * can be up to 1 ms early); the loop re-checks its deadlines on every wake-up
+ * and simply waits again, so adapters need not correct for it.
+ *
+ * @module
+ */
+
+/**
+ * The longest single wait, 24 h (asyncio's and Trio's cap). A longer timeout
+ * is waited in 24 h steps; this also keeps `setTimeout` below its 2^31 − 1 ms
+ * overflow.
+ */
+export const MAX_WAIT_MS = 24 * 60 * 60 * 1000;
+
+/** An adapter that waits by returning to the host's own event loop. */
+export interface HostIdleAdapter {
+  readonly kind: "host";
+  /**
+   * Arranges one call of `resume`, replacing any earlier arrangement:
+   * `timeoutMs <= 0` as soon as the host allows (a macrotask, never a
+   * microtask); `timeoutMs > 0` at or after that delay; `null` only after
+   * {@linkcode wake}. Returns at once; never calls `resume` synchronously.
+   */
+  schedule(timeoutMs: number | null, resume: () => void): void;
+  /** Makes the pending arrangement fire as soon as the host allows. */
+  wake(): void;
+  /** Drops any arrangement and releases host resources. Idempotent. */
+  close(): void;
+}
+
+/** An adapter that waits by blocking the thread (`Atomics.wait`). */
+export interface BlockingIdleAdapter {
+  readonly kind: "blocking";
+  /**
+   * Reads the wake-up counter. The loop calls it *before* its last look for
+   * work and passes the value to {@linkcode wait}; a `wake()` in between
+   * makes the wait return at once, so no wake-up is lost.
+   */
+  snapshot(): number;
+  /**
+   * Blocks until `timeoutMs` passed (`null`: indefinitely) or `wake()` was
+   * called after `snapshot` was read. May return early; the loop re-checks.
+   */
+  wait(timeoutMs: number | null, snapshot: number): void;
+  /** Wakes a blocked (or about to block) `wait`; callable from any thread. */
+  wake(): void;
+  /** Releases resources. Idempotent. */
+  close(): void;
+}
+
+/** Either kind of idle adapter; each driver demands the kind it needs. */
+export type IdleAdapter = HostIdleAdapter | BlockingIdleAdapter;

@@ -1,0 +1,115 @@
+/**
+ * The host-driven adapter: deadlines through `setTimeout`, "ready now"
+ * through a macrotask primitive chosen per runtime (`setImmediate`,
+ * `MessageChannel`, or `setTimeout(0)` as a last resort).
+ *
+ * At most one host callback is pending at a time, and only while the loop
+ * has a reason to wake: a ready-now post or a deadline timer. With nothing
+ * scheduled nothing is armed, so Node and Deno exit as plain code would.
+ * Deadline timers are ref'd, like a plain `await` on a timer.
+ *
+ * Invariant: `#armed` says what, if anything, will call `#resume` next; a
+ * post or timer that fires when it no longer matches `#armed` is ignored.
+ *
+ * @module
+ */
+
+import { type HostIdleAdapter, MAX_WAIT_MS } from "./adapter.ts";
+
+/** A way to get one callback as a fresh macrotask. */
+export interface MacrotaskPoster {
+  /** Requests one call of the function given to the factory; calls may coalesce. */
+  post(): void;
+  /** Releases the host resource (a port, a pending immediate). */
+  close(): void;
+}
+
+const NONE = 0, POSTED = 1, TIMER = 2, WAKE_ONLY = 3;
+type Armed = typeof NONE | typeof POSTED | typeof TIMER | typeof WAKE_ONLY;
+
+/** Deadlines via `setTimeout`, ready-now via a {@linkcode MacrotaskPoster}. */
+export class HostIdle implements HostIdleAdapter {
+  readonly kind = "host";
+  #poster: MacrotaskPoster;
+  #postInFlight = false;
+  #hopAfterTimer: () => boolean;
+  #armed: Armed = NONE;
+  #resume: (() => void) | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+
+  /**
+   * @param makePoster Builds the ready-now primitive around the callback it must call.
+   * @param hopAfterTimer When it returns true, a fired deadline timer resumes
+   *   through one ready-now post instead of directly, so the next timer is
+   *   not armed from a timer task (browsers clamp chained timers to 4 ms).
+   */
+  constructor(makePoster: (onPost: () => void) => MacrotaskPoster, hopAfterTimer: () => boolean = never) {
+    this.#poster = makePoster(this.#onPost);
+    this.#hopAfterTimer = hopAfterTimer;
+  }
+
+  schedule(timeoutMs: number | null, resume: () => void): void {
+    this.#clearTimer();
+    this.#resume = resume;
+    if (timeoutMs === null) {
+      this.#armed = WAKE_ONLY;
+    } else if (timeoutMs <= 0) {
+      this.#post();
+    } else {
+      this.#armed = TIMER;
+      // ceil: Node truncates fractional delays and would fire before the deadline.
+      this.#timer = setTimeout(this.#onTimer, Math.ceil(Math.min(timeoutMs, MAX_WAIT_MS)));
+    }
+  }
+
+  wake(): void {
+    if (this.#armed === TIMER || this.#armed === WAKE_ONLY) {
+      this.#clearTimer();
+      this.#post();
+    }
+  }
+
+  close(): void {
+    this.#clearTimer();
+    this.#armed = NONE;
+    this.#resume = null;
+    this.#poster.close();
+  }
+
+  #post(): void {
+    this.#armed = POSTED;
+    if (this.#postInFlight) return; // one post in flight serves every request
+    this.#postInFlight = true;
+    this.#poster.post();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+  }
+
+  #fire(): void {
+    const resume = this.#resume;
+    this.#armed = NONE;
+    this.#resume = null;
+    if (resume !== null) resume();
+  }
+
+  #onPost = (): void => {
+    this.#postInFlight = false;
+    if (this.#armed === POSTED) this.#fire();
+  };
+
+  #onTimer = (): void => {
+    this.#timer = undefined;
+    if (this.#armed !== TIMER) return;
+    if (this.#hopAfterTimer()) this.#post();
+    else this.#fire();
+  };
+}
+
+function never(): boolean {
+  return false;
+}

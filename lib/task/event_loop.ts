@@ -1,0 +1,257 @@
+/**
+ * EventLoop: the scheduling core plus what needs futures and tasks — creating
+ * them, running until one completes, keeping the list of pending tasks, and
+ * reporting exceptions nobody retrieved.
+ *
+ * Pending tasks are kept in an intrusive list (two fields per task, O(1) in
+ * and out, no Set or WeakSet to scan in every GC). A pending task is therefore
+ * never collected out from under you — asyncio's "keep a reference to your
+ * tasks" pitfall does not exist here — and a stuck program can name every task
+ * it is waiting for.
+ *
+ * An exception is "never retrieved" when no one called `result()`,
+ * `exception()` or `cancel()` on its future. Such futures are tracked weakly:
+ * reported when the loop closes (deterministically) or, if collected earlier,
+ * by a `FinalizationRegistry`.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { DeadlockError, InvalidStateError } from "../errors.ts";
+import { BaseEventLoop } from "../loop/base_event_loop.ts";
+import { ensureFuture } from "./ensure_future.ts";
+import { type Awaitable, Future } from "./future.ts";
+import { Task, type TaskOptions } from "./task.ts";
+import type { Coro } from "./yield_protocol.ts";
+
+export type { EventLoopOptions } from "../loop/base_event_loop.ts";
+
+/** Replaces `new Task(...)` in `createTask` (asyncio's task factory). */
+export type TaskFactory = <T>(loop: EventLoop, coro: Coro<T>, options: TaskOptions) => Task<T>;
+
+interface UnseenException {
+  loop: EventLoop;
+  future: WeakRef<Future<unknown>>;
+  exception: unknown;
+  label: string;
+}
+
+const collectedUnseen = new FinalizationRegistry<UnseenException>((record) => record.loop._reportUnseen(record));
+
+/**
+ * An asyncio-style event loop. Most programs never touch one directly:
+ * `run(main)` creates, drives and closes it.
+ *
+ * @example Driving a loop by hand
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EventLoop, sleep } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * const task = loop.createTask((function* () {
+ *   yield* sleep(1000);
+ *   return "one virtual second later";
+ * })());
+ * assertEquals(await loop.runUntilComplete(task), "one virtual second later");
+ * assertEquals(loop.time(), 1000);
+ * loop.close();
+ * ```
+ */
+export class EventLoop extends BaseEventLoop {
+  #taskFactory: TaskFactory | null = null;
+  #firstTask: Task<unknown> | null = null;
+  #lastTask: Task<unknown> | null = null;
+  #unseen = new Set<UnseenException>();
+  #unseenOf = new WeakMap<Future<unknown>, UnseenException>();
+  /** @internal The task whose step is running, or null. */
+  _currentTask: Task<unknown> | null = null;
+
+  /**
+   * @returns A new pending future bound to this loop.
+   *
+   * @example
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * import { EventLoop } from "yieldio";
+   * const loop = new EventLoop({ clock: "virtual" });
+   * assertEquals(loop.createFuture().done(), false);
+   * ```
+   */
+  createFuture<T>(): Future<T> {
+    return new Future<T>({ loop: this });
+  }
+
+  /**
+   * Wraps `coro` in a task (through the task factory, if one is set); its
+   * first step runs in the next iteration.
+   *
+   * @param coro The coroutine to run.
+   * @param options The task's name.
+   * @returns The task.
+   * @throws {TypeError} When `coro` is not a coroutine.
+   * @throws {InvalidStateError} When the loop is closed.
+   */
+  createTask<T>(coro: Coro<T>, options: TaskOptions = {}): Task<T> {
+    if (this.isClosed()) throw new InvalidStateError("createTask() on a closed event loop");
+    if (this.#taskFactory === null) return new Task(coro, { loop: this, name: options.name });
+    const task = this.#taskFactory(this, coro, options);
+    if (!(task instanceof Task)) {
+      throw new TypeError(`the task factory must return a Task, got ${describeValue(task)}`);
+    }
+    return task;
+  }
+
+  /**
+   * Sets the function `createTask` uses instead of `new Task(...)`, or
+   * `null` for the default.
+   *
+   * @param factory Called as `factory(loop, coro, options)`.
+   * @throws {TypeError} When `factory` is neither a function nor null.
+   */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== "function") {
+      throw new TypeError(`setTaskFactory expects a function or null, got ${describeValue(factory)}`);
+    }
+    this.#taskFactory = factory;
+  }
+
+  /** @returns The task factory, or null for the default. */
+  getTaskFactory(): TaskFactory | null {
+    return this.#taskFactory;
+  }
+
+  /**
+   * Runs the loop (host-driven) until `awaitable` completes.
+   *
+   * @param awaitable A future, task, coroutine or promise.
+   * @returns Its result.
+   * @throws Its exception; `InvalidStateError` when the loop stopped first.
+   */
+  async runUntilComplete<T>(awaitable: Awaitable<T>): Promise<T> {
+    this._checkCanRun();
+    const future = ensureFuture(awaitable, this);
+    future._addCallback(stopWhenDone, future);
+    try {
+      await this.runForever();
+    } finally {
+      future._removeCallback(stopWhenDone, future);
+    }
+    return resultAfterRun(future);
+  }
+
+  /**
+   * Runs the loop, blocking the thread while idle, until `awaitable`
+   * completes.
+   *
+   * @param awaitable A future, task or coroutine.
+   * @returns Its result.
+   * @throws Its exception; `InvalidStateError` when the loop stopped first;
+   *   `CannotBlockError` on a browser window's main thread.
+   */
+  runUntilCompleteSync<T>(awaitable: Awaitable<T>): T {
+    this._checkCanRun();
+    const future = ensureFuture(awaitable, this);
+    future._addCallback(stopWhenDone, future);
+    try {
+      this.runForeverSync();
+    } finally {
+      future._removeCallback(stopWhenDone, future);
+    }
+    return resultAfterRun(future);
+  }
+
+  /**
+   * Closes the loop: reports tasks still pending and exceptions never
+   * retrieved, then discards scheduled work.
+   *
+   * @throws {InvalidStateError} While the loop is running.
+   */
+  override close(): void {
+    if (!this.isRunning() && !this.isClosed()) {
+      for (const task of this._pendingTasks()) {
+        this.callExceptionHandler({ message: "Task was destroyed but it is pending!", task });
+      }
+      for (const record of [...this.#unseen]) {
+        const future = record.future.deref();
+        if (future !== undefined) collectedUnseen.unregister(future);
+        this._reportUnseen(record);
+      }
+    }
+    super.close();
+  }
+
+  /** @internal Pending tasks in creation order. */
+  _pendingTasks(): Task<unknown>[] {
+    const tasks: Task<unknown>[] = [];
+    for (let task = this.#firstTask; task !== null; task = task._nextTask) tasks.push(task);
+    return tasks;
+  }
+
+  /** @internal Appends a new task to the pending list. */
+  _taskStarted(task: Task<unknown>): void {
+    task._prevTask = this.#lastTask;
+    if (this.#lastTask === null) this.#firstTask = task;
+    else this.#lastTask._nextTask = task;
+    this.#lastTask = task;
+  }
+
+  /** @internal Unlinks a finished task. */
+  _taskFinished(task: Task<unknown>): void {
+    const prev = task._prevTask, next = task._nextTask;
+    if (prev === null) this.#firstTask = next;
+    else prev._nextTask = next;
+    if (next === null) this.#lastTask = prev;
+    else next._prevTask = prev;
+    task._prevTask = task._nextTask = null;
+  }
+
+  /** @internal A future finished with an exception nobody has looked at yet. */
+  _exceptionUnseen(future: Future<unknown>, exception: unknown): void {
+    const record: UnseenException = { loop: this, future: new WeakRef(future), exception, label: String(future) };
+    this.#unseen.add(record);
+    this.#unseenOf.set(future, record);
+    collectedUnseen.register(future, record, future);
+  }
+
+  /** @internal Someone retrieved the exception: nothing to report. */
+  _exceptionSeen(future: Future<unknown>): void {
+    const record = this.#unseenOf.get(future);
+    if (record === undefined) return;
+    this.#unseen.delete(record);
+    this.#unseenOf.delete(future);
+    collectedUnseen.unregister(future);
+  }
+
+  /** @internal Reports one never-retrieved exception, once. */
+  _reportUnseen(record: UnseenException): void {
+    if (!this.#unseen.delete(record)) return;
+    const future = record.future.deref();
+    const kind = future instanceof Task || record.label.startsWith("<Task") ? "Task" : "Future";
+    this.callExceptionHandler({
+      message: `${kind} exception was never retrieved`,
+      exception: record.exception,
+      future: future ?? record.label,
+    });
+  }
+
+  /** @internal A DeadlockError that names each pending task and what it waits on. */
+  override _deadlock(): Error {
+    const tasks = this._pendingTasks();
+    const tree = tasks.map((task) => `  ${task.getName()} waits on ${String(task._waitingOn() ?? "nothing")}`)
+      .join("\n");
+    return new DeadlockError(tasks, tree);
+  }
+}
+
+function stopWhenDone(future: Future<unknown>): void {
+  // Reading the exception marks it retrieved: the caller gets it from result().
+  if (!future.cancelled()) future.exception();
+  future.getLoop().stop();
+}
+
+function resultAfterRun<T>(future: Future<T>): T {
+  if (!future.done()) {
+    throw new InvalidStateError(`the event loop stopped before ${future} completed`);
+  }
+  return future.result();
+}

@@ -1,0 +1,379 @@
+/**
+ * Future: a result that will exist later, and the callbacks waiting for it.
+ *
+ * An explicit state machine (asyncio's `futures.py`): a future starts
+ * `pending` and moves once to `finished` (with a result or an exception) or to
+ * `cancelled`; every mutator checks the state and throws
+ * `InvalidStateError` naming it. Completing a future never calls anything
+ * synchronously: each done-callback is queued with the loop's `callSoon`, in
+ * registration order (asyncio: done callbacks go through `call_soon`).
+ *
+ * Done-callbacks are `(fn, arg)` pairs, called as `fn(arg)`: a public
+ * callback is `(fn, this future)`, a task waiting on the future is
+ * `(wakeTask, task)`. The first pair lives in two fields; only a second pair
+ * allocates an array. That keeps a waited-on future at five fields and makes a
+ * task wake-up cost one ready-queue push.
+ *
+ * A future is its own `yield*` iterator: pending, `next()` yields it to the
+ * Task (through {@linkcode AWAIT_FUTURE}); done, it returns `result()`.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { printsAsToString } from "../_inspect.ts";
+import { CancelledError, InvalidStateError } from "../errors.ts";
+import type { ReadyFn } from "../loop/ready_queue.ts";
+import type { EventLoop } from "./event_loop.ts";
+import { _getRunningLoop } from "./running_loop.ts";
+import { AWAIT_DONE, AWAIT_FUTURE, type Coro } from "./yield_protocol.ts";
+
+const PENDING = 0, RESULT = 1, EXCEPTION = 2, UNSEEN_EXCEPTION = 3, CANCELLED = 4;
+type State = typeof PENDING | typeof RESULT | typeof EXCEPTION | typeof UNSEEN_EXCEPTION | typeof CANCELLED;
+const STATE_NAMES = ["pending", "finished", "finished", "finished", "cancelled"] as const;
+
+/** What `ensureFuture` and `runUntilComplete` accept: a future, a coroutine or a promise. */
+export type Awaitable<T> = Future<T> | Coro<T> | PromiseLike<T>;
+
+/** Options for a new {@linkcode Future}. */
+export interface FutureOptions {
+  /** The loop the future belongs to; default: the running loop. */
+  loop?: EventLoop;
+}
+
+/**
+ * A placeholder for a result, completed once with `setResult`,
+ * `setException` or `cancel`. `yield* fut` waits for it in a coroutine;
+ * `await fut` works in async code.
+ *
+ * @example A future completed by a timer
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { getRunningLoop, run } from "yieldio";
+ * const value = await run(function* () {
+ *   const fut = getRunningLoop().createFuture<number>();
+ *   getRunningLoop().callLater(10, () => fut.setResult(42));
+ *   return yield* fut;
+ * }, { clock: "virtual" });
+ * assertEquals(value, 42);
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  #loop: EventLoop;
+  #state: State = PENDING;
+  /**
+   * Invariant, by state: pending → undefined; result → the result;
+   * exception → the exception; cancelled → the cancel message or the
+   * `CancelledError` to raise.
+   */
+  #value: unknown = undefined;
+  #cbFn: ReadyFn | null = null;
+  #cbArg: unknown = undefined;
+  /** Invariant: null, or pairs after the first, flattened `[fn, arg, fn, arg, …]`. */
+  #cbMore: unknown[] | null = null;
+
+  /**
+   * @param options The loop to belong to (default: the running loop).
+   * @throws {InvalidStateError} Without a loop option and with no running loop.
+   */
+  constructor(options?: FutureOptions) {
+    this.#loop = options?.loop ?? _getRunningLoop("new Future()");
+  }
+
+  /** @returns The loop this future belongs to. */
+  getLoop(): EventLoop {
+    return this.#loop;
+  }
+
+  /** @returns Whether the future is finished or cancelled. */
+  done(): boolean {
+    return this.#state !== PENDING;
+  }
+
+  /** @returns Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this.#state === CANCELLED;
+  }
+
+  /**
+   * @returns The result.
+   * @throws The future's exception, if it finished with one.
+   * @throws {CancelledError} When the future was cancelled.
+   * @throws {InvalidStateError} While it is pending.
+   */
+  result(): T {
+    switch (this.#state) {
+      case RESULT:
+        return this.#value as T;
+      case UNSEEN_EXCEPTION:
+        this.#markSeen();
+        throw this.#value;
+      case EXCEPTION:
+        throw this.#value;
+      case CANCELLED:
+        throw this.#cancelledError();
+    }
+    throw new InvalidStateError(`the result of ${this} is not ready: it is still pending`);
+  }
+
+  /**
+   * @returns The exception the future finished with, or `null` when it
+   *   finished with a result.
+   * @throws {CancelledError} When the future was cancelled.
+   * @throws {InvalidStateError} While it is pending.
+   */
+  exception(): unknown {
+    switch (this.#state) {
+      case RESULT:
+        return null;
+      case UNSEEN_EXCEPTION:
+        this.#markSeen();
+        return this.#value;
+      case EXCEPTION:
+        return this.#value;
+      case CANCELLED:
+        throw this.#cancelledError();
+    }
+    throw new InvalidStateError(`the exception of ${this} is not set: it is still pending`);
+  }
+
+  /**
+   * Finishes the future with `value` and schedules its callbacks.
+   *
+   * @param value The result.
+   * @throws {InvalidStateError} When the future is already done.
+   */
+  setResult(value: T): void {
+    this._resolve(value);
+  }
+
+  /**
+   * Finishes the future with an exception and schedules its callbacks.
+   *
+   * @param exception The error (any thrown value except `undefined`).
+   * @throws {InvalidStateError} When the future is already done.
+   * @throws {TypeError} For `undefined`, which reads as "no exception".
+   */
+  setException(exception: unknown): void {
+    if (exception === undefined) {
+      throw new TypeError("setException expects the error to store, got undefined");
+    }
+    this._reject(exception);
+  }
+
+  /**
+   * Cancels a pending future: its state becomes `cancelled` and its callbacks
+   * are scheduled. Also marks a finished future's exception as retrieved.
+   *
+   * @param message Passed to the `CancelledError` that `result()` raises.
+   * @returns `true` if the future was pending, else `false`.
+   */
+  cancel(message?: string): boolean {
+    if (this.#state === UNSEEN_EXCEPTION) this.#markSeen();
+    if (this.#state !== PENDING) return false;
+    this.#finish(CANCELLED, message);
+    return true;
+  }
+
+  /**
+   * Registers `fn` to be called with this future once it is done — through
+   * the loop's `callSoon`, never synchronously; at once (next iteration) if
+   * it is already done.
+   *
+   * @param fn Called as `fn(future)`.
+   * @throws {TypeError} When `fn` is not a function.
+   */
+  addDoneCallback(fn: (future: this) => void): void {
+    if (typeof fn !== "function") {
+      throw new TypeError(`addDoneCallback expects a function, got ${describeValue(fn)}`);
+    }
+    this._addCallback(fn, this);
+  }
+
+  /**
+   * Removes every registration of `fn` that has not been scheduled yet.
+   *
+   * @param fn A function given to {@linkcode addDoneCallback}.
+   * @returns How many registrations were removed.
+   */
+  removeDoneCallback(fn: (future: this) => void): number {
+    return this._removeCallback(fn, this);
+  }
+
+  /**
+   * Lets `await fut` work in async functions. Settles at once when the
+   * future is already done; otherwise when it completes (the loop must run).
+   */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const settled = this.#state === PENDING
+      ? new Promise<T>((resolve, reject) => this._addCallback(settlePromise, { future: this, resolve, reject }))
+      : promiseOf(this);
+    return settled.then(onFulfilled, onRejected);
+  }
+
+  /** Makes `yield* fut` work: a future is its own iterator. */
+  [Symbol.iterator](): Coro<T> {
+    return this;
+  }
+
+  /** Pending: yield to the Task. Done: return `result()` (or throw). */
+  next(): IteratorResult<unknown, T> {
+    if (this.#state === PENDING) {
+      AWAIT_FUTURE.value = this;
+      return AWAIT_FUTURE;
+    }
+    AWAIT_DONE.value = this.result();
+    return AWAIT_DONE as IteratorReturnResult<T>;
+  }
+
+  /** An error thrown into a `yield* fut` surfaces at that `yield*`. */
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  /** Closing a `yield* fut` early leaves the future as it is. */
+  return(value: T): IteratorResult<unknown, T> {
+    return { done: true, value };
+  }
+
+  /** @internal Completes with a result (Task uses it for its coroutine's return value). */
+  _resolve(value: T): void {
+    if (this.#state !== PENDING) throw this.#alreadyDone("setResult");
+    this.#finish(RESULT, value);
+  }
+
+  /** @internal Completes with an exception and watches whether anyone retrieves it. */
+  _reject(exception: unknown): void {
+    if (this.#state !== PENDING) throw this.#alreadyDone("setException");
+    this.#finish(UNSEEN_EXCEPTION, exception);
+    this.#loop._exceptionUnseen(this, exception);
+  }
+
+  /** @internal Completes as cancelled with the `CancelledError` to raise later. */
+  _cancelWith(error: CancelledError): void {
+    if (this.#state !== PENDING) throw this.#alreadyDone("cancel");
+    this.#finish(CANCELLED, error);
+  }
+
+  /** @internal Registers `fn(arg)` as a done-callback (scheduled at once if done). */
+  _addCallback(fn: ReadyFn, arg: unknown): void {
+    if (this.#state !== PENDING) {
+      this.#loop._callSoon(fn, arg);
+    } else if (this.#cbFn === null) {
+      this.#cbFn = fn;
+      this.#cbArg = arg;
+    } else if (this.#cbMore === null) {
+      this.#cbMore = [fn, arg];
+    } else {
+      this.#cbMore.push(fn, arg);
+    }
+  }
+
+  /** @internal Removes every not-yet-scheduled `(fn, arg)` pair; returns how many. */
+  _removeCallback(fn: ReadyFn, arg: unknown): number {
+    const pairs: unknown[] = [];
+    if (this.#cbFn !== null) pairs.push(this.#cbFn, this.#cbArg);
+    if (this.#cbMore !== null) pairs.push(...this.#cbMore);
+    const kept: unknown[] = [];
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] !== fn || pairs[i + 1] !== arg) kept.push(pairs[i], pairs[i + 1]);
+    }
+    const removed = (pairs.length - kept.length) / 2;
+    if (removed > 0) {
+      this.#cbFn = kept.length > 0 ? kept[0] as ReadyFn : null;
+      this.#cbArg = kept[1];
+      this.#cbMore = kept.length > 2 ? kept.slice(2) : null;
+    }
+    return removed;
+  }
+
+  /** @internal Marks an exception as retrieved without raising it. */
+  _markSeen(): void {
+    if (this.#state === UNSEEN_EXCEPTION) this.#markSeen();
+  }
+
+  /** @returns `"pending"`, `"finished"` or `"cancelled"`. */
+  get state(): "pending" | "finished" | "cancelled" {
+    return STATE_NAMES[this.#state];
+  }
+
+  /** @returns A description like `<Future finished result=42>`. */
+  toString(): string {
+    return `<${this.constructor.name} ${this._describeState()}>`;
+  }
+
+  /** @internal The state part of `toString()`, shared with Task. */
+  _describeState(): string {
+    switch (this.#state) {
+      case RESULT:
+        return `finished result=${formatShort(this.#value)}`;
+      case EXCEPTION:
+      case UNSEEN_EXCEPTION:
+        return `finished exception=${formatShort(this.#value)}`;
+    }
+    return STATE_NAMES[this.#state];
+  }
+
+  #finish(state: State, value: unknown): void {
+    this.#state = state;
+    this.#value = value;
+    const fn = this.#cbFn;
+    if (fn === null) return;
+    const loop = this.#loop, arg = this.#cbArg, more = this.#cbMore;
+    this.#cbFn = null;
+    this.#cbArg = undefined;
+    this.#cbMore = null;
+    loop._callSoon(fn, arg);
+    if (more !== null) {
+      for (let i = 0; i < more.length; i += 2) loop._callSoon(more[i] as ReadyFn, more[i + 1]);
+    }
+  }
+
+  #markSeen(): void {
+    this.#state = EXCEPTION;
+    this.#loop._exceptionSeen(this);
+  }
+
+  #cancelledError(): CancelledError {
+    const value = this.#value;
+    return value instanceof CancelledError ? value : new CancelledError(value as string | undefined);
+  }
+
+  #alreadyDone(operation: string): InvalidStateError {
+    return new InvalidStateError(`${operation}() on ${this}: the future is already ${STATE_NAMES[this.#state]}`);
+  }
+}
+
+printsAsToString(Future);
+
+interface PromiseBridge {
+  future: Future<unknown>;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+function settlePromise(bridge: PromiseBridge): void {
+  promiseOf(bridge.future).then(bridge.resolve, bridge.reject);
+}
+
+function promiseOf<T>(future: Future<T>): Promise<T> {
+  try {
+    return Promise.resolve(future.result());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** A value as it appears in a printed future: short, one line. */
+export function formatShort(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`.slice(0, 80);
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
+  if (typeof value === "object" && value !== null) {
+    const text = String(value);
+    return text.startsWith("<") ? text : Array.isArray(value) ? `[array(${value.length})]` : "[object]";
+  }
+  return String(value);
+}

@@ -1,0 +1,147 @@
+/**
+ * run / runSync: the entry points (asyncio.run). Each makes a fresh loop, runs
+ * `main` to completion, then cancels whatever tasks are left, lets them finish
+ * (their `finally` blocks run), reports errors they raised while shutting
+ * down, and closes the loop — which reports exceptions nobody retrieved.
+ *
+ * @module
+ */
+
+import { InvalidStateError } from "../errors.ts";
+import { _runningLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
+import { EventLoop } from "./event_loop.ts";
+import type { Future } from "./future.ts";
+import { checkCoroutine, type Task } from "./task.ts";
+import type { Coro } from "./yield_protocol.ts";
+
+/** Options for {@linkcode run} and {@linkcode runSync}: those of the new loop. */
+export type RunOptions = EventLoopOptions;
+
+/** The program to run: a coroutine, or a function that makes one. */
+export type Main<T> = Coro<T> | (() => Coro<T>);
+
+/**
+ * Runs `main` on a new host-driven loop and returns its result. The host
+ * keeps running between slices: timers, I/O, promises and rendering all go on.
+ *
+ * @param main A coroutine or a function returning one (a generator function).
+ * @param options `clock: "virtual"` for virtual time; `debug`; `idle`.
+ * @returns A promise of main's return value (rejected with its error).
+ *
+ * @example The seed's program, in miniature
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createTask, getRunningLoop, run, sleep } from "yieldio";
+ * function* smallStep(ms: number) {
+ *   yield* sleep(ms);
+ *   return ms;
+ * }
+ * function* main() {
+ *   const tasks = [30, 10, 20].map((ms) => createTask(smallStep(ms)));
+ *   const results: number[] = [];
+ *   for (const task of tasks) results.push(yield* task);
+ *   return { results, elapsed: getRunningLoop().time() };
+ * }
+ * assertEquals(await run(main, { clock: "virtual" }), { results: [30, 10, 20], elapsed: 30 });
+ * ```
+ */
+export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
+  const loop = newLoopFor(main, options, "run()");
+  try {
+    return await loop.runUntilComplete(loop.createTask(coroutineOf(main, "run()")));
+  } finally {
+    try {
+      const leftovers = cancelLeftovers(loop);
+      if (leftovers !== null) {
+        await loop.runUntilComplete(leftovers.done);
+        reportShutdownErrors(loop, leftovers.tasks);
+      }
+    } finally {
+      loop.close();
+    }
+  }
+}
+
+/**
+ * Runs `main` on a new loop that blocks the thread while idle
+ * (`Atomics.wait`) and returns its result: the seed's
+ * `while (!stopped) run_once()`. Allowed in Deno, Node and any Worker; a
+ * browser window's main thread throws `CannotBlockError`. Native promises
+ * cannot settle while the thread blocks, so `fromPromise` fails fast here.
+ *
+ * @param main A coroutine or a function returning one.
+ * @param options As for {@linkcode run}.
+ * @returns main's return value.
+ * @throws main's error; `CannotBlockError` where the thread may not block.
+ *
+ * @example Blocking until main is done
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { blockingRefusal, runSync, sleep } from "yieldio";
+ * if (blockingRefusal() === null) {
+ *   const value = runSync(function* () {
+ *     yield* sleep(5);
+ *     return "slept for real";
+ *   });
+ *   assertEquals(value, "slept for real");
+ * }
+ * ```
+ */
+export function runSync<T>(main: Main<T>, options?: RunOptions): T {
+  const loop = newLoopFor(main, options, "runSync()");
+  try {
+    return loop.runUntilCompleteSync(loop.createTask(coroutineOf(main, "runSync()")));
+  } finally {
+    try {
+      const leftovers = cancelLeftovers(loop);
+      if (leftovers !== null) {
+        loop.runUntilCompleteSync(leftovers.done);
+        reportShutdownErrors(loop, leftovers.tasks);
+      }
+    } finally {
+      loop.close();
+    }
+  }
+}
+
+function newLoopFor<T>(main: Main<T>, options: RunOptions | undefined, caller: string): EventLoop {
+  if (_runningLoop() !== null) {
+    throw new InvalidStateError(`${caller} cannot be called while an event loop is running on this thread`);
+  }
+  if (typeof main !== "function") checkCoroutine(main, caller);
+  return new EventLoop(options);
+}
+
+function coroutineOf<T>(main: Main<T>, caller: string): Coro<T> {
+  const coro = typeof main === "function" ? main() : main;
+  checkCoroutine(coro, caller);
+  return coro;
+}
+
+/** Cancels every pending task; returns them and a future done when all are. */
+function cancelLeftovers(loop: EventLoop): { tasks: Task<unknown>[]; done: Future<void> } | null {
+  if (loop.isClosed()) return null;
+  const tasks = loop._pendingTasks();
+  if (tasks.length === 0) return null;
+  const done = loop.createFuture<void>();
+  const countdown = { left: tasks.length, done };
+  for (const task of tasks) {
+    task.cancel();
+    task._addCallback(countDown, countdown);
+  }
+  return { tasks, done };
+}
+
+function countDown(countdown: { left: number; done: Future<void> }): void {
+  if (--countdown.left === 0) countdown.done.setResult(undefined);
+}
+
+function reportShutdownErrors(loop: EventLoop, tasks: Task<unknown>[]): void {
+  for (const task of tasks) {
+    if (task.cancelled()) continue;
+    const exception = task.exception();
+    if (exception !== null) {
+      loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception, task });
+    }
+  }
+}

@@ -1,0 +1,337 @@
+/**
+ * Task: a Future driven by a coroutine.
+ *
+ * Each step resumes the coroutine once (`next()`, or `throw()` to deliver a
+ * cancellation) and then follows the yield protocol (`yield_protocol.ts`):
+ * wait on a future, arm a timer, or come back next iteration. The step is the
+ * only place a coroutine runs, and it always runs from the loop's ready queue
+ * as `(wakeTask, task)` — no closure, no bound function per task.
+ *
+ * The Task invariant (asyncio's): while suspended, `#waitingOn` is the one
+ * future or timer the task waits for, and that awaitable holds the task's
+ * wake-up; when a step runs, `#waitingOn` is cleared first. Cancelling a task
+ * cancels what it waits on, synchronously, and the wake-up that follows
+ * throws `CancelledError` in at the `yield*`; a task that waits on nothing
+ * (not started yet, or between steps) gets it at its next step instead.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { CancelledError, InvalidStateError } from "../errors.ts";
+import type { EventLoop } from "./event_loop.ts";
+import { Future } from "./future.ts";
+import { _getRunningLoop } from "./running_loop.ts";
+import {
+  AWAIT_DONE,
+  AWAIT_FUTURE,
+  AWAIT_TIMER,
+  badYieldMessage,
+  type Coro,
+  type SleepingTask,
+  type TimerWait,
+} from "./yield_protocol.ts";
+
+/** Options for a new {@linkcode Task}. */
+export interface TaskOptions {
+  /** The task's name (default `Task-N`). */
+  name?: string;
+}
+
+/** Options for the Task constructor. */
+export interface TaskConstructorOptions extends TaskOptions {
+  /** The loop to run on; default: the running loop. */
+  loop?: EventLoop;
+}
+
+/** Rarely used per-task state, allocated only when needed. */
+interface TaskExtras {
+  abort: AbortController | null;
+  cancelMessage: string | undefined;
+  createdAt: string | undefined;
+}
+
+/** Passed as the "no exception" argument of a step. */
+const NOTHING: unique symbol = Symbol("nothing");
+let taskCounter = 0;
+
+/**
+ * A coroutine running on the loop; a {@linkcode Future} of its return value.
+ * Create tasks with `createTask(coro)` or `loop.createTask(coro)`.
+ *
+ * @example A task's result is its coroutine's return value
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createTask, run, sleep } from "yieldio";
+ * const value = await run(function* () {
+ *   const task = createTask((function* () {
+ *     yield* sleep(10);
+ *     return "done";
+ *   })());
+ *   return yield* task;
+ * }, { clock: "virtual" });
+ * assertEquals(value, "done");
+ * ```
+ */
+export class Task<T> extends Future<T> implements SleepingTask {
+  #coro: Coro<T>;
+  /** Invariant: non-null exactly while the task is suspended on a future or timer. */
+  #waitingOn: Future<unknown> | TimerWait | null = null;
+  #cancelRequests = 0;
+  /** Invariant: true when a cancel could not be delivered through `#waitingOn`. */
+  #mustCancel = false;
+  /** A number means the default name `Task-<number>`. */
+  #name: string | number;
+  #extras: TaskExtras | null = null;
+  /** @internal The loop's list of pending tasks. */
+  _prevTask: Task<unknown> | null = null;
+  /** @internal The loop's list of pending tasks. */
+  _nextTask: Task<unknown> | null = null;
+
+  /**
+   * Wraps `coro` and schedules its first step for the next iteration.
+   *
+   * @param coro A coroutine: the object a generator function returns.
+   * @param options Name and loop.
+   * @throws {TypeError} When `coro` is not a coroutine.
+   * @throws {InvalidStateError} When the loop is closed.
+   */
+  constructor(coro: Coro<T>, options?: TaskConstructorOptions) {
+    const loop = options?.loop ?? _getRunningLoop("new Task()");
+    checkCoroutine(coro, "Task");
+    super({ loop });
+    this.#coro = coro;
+    this.#name = options?.name === undefined ? ++taskCounter : String(options.name);
+    if (loop.getDebug()) this.#extrasOf().createdAt = callerFrame();
+    loop._callSoon(wakeTask, this);
+    loop._taskStarted(this);
+  }
+
+  /**
+   * Requests cancellation: `CancelledError` is thrown into the coroutine at
+   * its current `yield*` (or before its first step). The coroutine may catch
+   * it. Also aborts {@linkcode signal}.
+   *
+   * @param message Carried by the `CancelledError`.
+   * @returns `false` when the task is already done, else `true`.
+   */
+  override cancel(message?: string): boolean {
+    this._markSeen();
+    if (this.done()) return false;
+    this.#cancelRequests++;
+    const abort = this.#extras?.abort;
+    if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
+    const waitingOn = this.#waitingOn;
+    if (waitingOn !== null && waitingOn.cancel(message)) return true;
+    this.#mustCancel = true;
+    if (message !== undefined) this.#extrasOf().cancelMessage = message;
+    return true;
+  }
+
+  /** @returns How many cancellation requests are pending (asyncio 3.11+). */
+  cancelling(): number {
+    return this.#cancelRequests;
+  }
+
+  /**
+   * Withdraws one cancellation request; at zero, an undelivered cancellation
+   * is dropped too (asyncio 3.13).
+   *
+   * @returns The remaining count.
+   */
+  uncancel(): number {
+    if (this.#cancelRequests > 0 && --this.#cancelRequests === 0) this.#mustCancel = false;
+    return this.#cancelRequests;
+  }
+
+  /** @returns The task's name. */
+  getName(): string {
+    const name = this.#name;
+    return typeof name === "number" ? `Task-${name}` : name;
+  }
+
+  /** @param name The new name (converted to a string). */
+  setName(name: string): void {
+    this.#name = String(name);
+  }
+
+  /** @returns The coroutine the task drives. */
+  getCoro(): Coro<T> {
+    return this.#coro;
+  }
+
+  /**
+   * An `AbortSignal` aborted (with a `CancelledError`) when the task is first
+   * cancelled: pass it to `fetch` and other host APIs. Created on first use.
+   */
+  get signal(): AbortSignal {
+    const extras = this.#extrasOf();
+    if (extras.abort === null) {
+      extras.abort = new AbortController();
+      if (this.#cancelRequests > 0 || this.cancelled()) {
+        extras.abort.abort(new CancelledError(extras.cancelMessage));
+      }
+    }
+    return extras.abort.signal;
+  }
+
+  /** A Task's result is its coroutine's return value. */
+  override setResult(_value: T): never {
+    throw new InvalidStateError(`setResult() on ${this}: a task's result is its coroutine's return value`);
+  }
+
+  /** A Task's exception is what its coroutine throws. */
+  override setException(_exception: unknown): never {
+    throw new InvalidStateError(`setException() on ${this}: a task's exception is what its coroutine throws`);
+  }
+
+  /** @internal Schedules the next step for the next iteration. */
+  _wakeSoon(): void {
+    this.getLoop()._callSoon(wakeTask, this);
+  }
+
+  /** @internal What the task is suspended on, or null. */
+  _waitingOn(): Future<unknown> | TimerWait | null {
+    return this.#waitingOn;
+  }
+
+  /**
+   * @internal Runs one step: resumes the coroutine with `thrown` thrown in
+   * (or plain `next()` for {@linkcode NOTHING}), then follows its yield.
+   */
+  _step(thrown: unknown): void {
+    if (this.done()) {
+      throw new InvalidStateError(`a step was scheduled for ${this}, which is already done`);
+    }
+    const waited = this.#waitingOn;
+    this.#waitingOn = null;
+    if (this.#mustCancel) {
+      this.#mustCancel = false;
+      if (!(thrown instanceof CancelledError)) thrown = new CancelledError(this.#extras?.cancelMessage);
+      // asyncio's wake-up reads the awaited result before the cancel wins; do
+      // the same so a failed future is not reported as never retrieved.
+      if (waited instanceof Future) waited._markSeen();
+    }
+    const loop = this.getLoop();
+    loop._currentTask = this;
+    let step: IteratorResult<unknown, T>;
+    try {
+      step = thrown === NOTHING ? this.#coro.next() : this.#coro.throw(thrown);
+    } catch (error) {
+      loop._currentTask = null;
+      AWAIT_DONE.value = undefined;
+      this.#finishWithError(error);
+      return;
+    }
+    loop._currentTask = null;
+    if (step.done === true) {
+      const value = step.value; // read before clearing: a sleep() driven directly returns AWAIT_DONE itself
+      AWAIT_DONE.value = undefined;
+      this.#finishWithResult(value);
+      return;
+    }
+    AWAIT_DONE.value = undefined;
+    if (step === AWAIT_FUTURE) {
+      const future = AWAIT_FUTURE.value as Future<unknown>;
+      AWAIT_FUTURE.value = null;
+      this.#waitOn(future);
+    } else if (step === AWAIT_TIMER) {
+      const timer = AWAIT_TIMER.value as TimerWait;
+      AWAIT_TIMER.value = null;
+      timer._arm(this);
+      this.#waitingOn = timer;
+      if (this.#mustCancel && timer.cancel(this.#extras?.cancelMessage)) this.#mustCancel = false;
+    } else if (step.value === undefined) {
+      loop._callSoon(wakeTask, this); // a bare yield: back in the next iteration
+    } else {
+      this.#throwInSoon(new TypeError(badYieldMessage(step.value)));
+    }
+  }
+
+  #waitOn(future: Future<unknown>): void {
+    if (future.getLoop() !== this.getLoop()) {
+      this.#throwInSoon(new TypeError(`${this} awaited ${future}, which belongs to another event loop`));
+    } else if (future === this) {
+      this.#throwInSoon(new TypeError(`${this} awaited itself, which can never finish`));
+    } else {
+      future._addCallback(wakeTask, this);
+      this.#waitingOn = future;
+      if (this.#mustCancel && future.cancel(this.#extras?.cancelMessage)) this.#mustCancel = false;
+    }
+  }
+
+  #finishWithResult(value: T): void {
+    if (this.#mustCancel) {
+      // Cancelled right before the coroutine returned: the cancel wins.
+      this.#mustCancel = false;
+      this._cancelWith(new CancelledError(this.#extras?.cancelMessage));
+    } else {
+      this._resolve(value);
+    }
+    this.getLoop()._taskFinished(this);
+  }
+
+  #finishWithError(error: unknown): void {
+    if (error instanceof CancelledError) this._cancelWith(error);
+    else this._reject(error);
+    this.getLoop()._taskFinished(this);
+  }
+
+  /** asyncio: errors about a yield are thrown into the coroutine at its next step. */
+  #throwInSoon(error: Error): void {
+    this.getLoop()._callSoon(throwIntoTask, { task: this, error });
+  }
+
+  #extrasOf(): TaskExtras {
+    return this.#extras ??= { abort: null, cancelMessage: undefined, createdAt: undefined };
+  }
+
+  /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
+  override toString(): string {
+    let state = this._describeState();
+    if (state === "pending" && this.#cancelRequests > 0) state = "cancelling";
+    let text = `<Task ${state} name=${this.getName()}`;
+    if (this.#waitingOn !== null) text += ` waiting=${String(this.#waitingOn)}`;
+    const createdAt = this.#extras?.createdAt;
+    if (createdAt !== undefined) text += ` created at ${createdAt}`;
+    return text + ">";
+  }
+}
+
+/** The ready-queue function that runs a task's next step. */
+export function wakeTask(task: Task<unknown>): void {
+  task._step(NOTHING);
+}
+
+function throwIntoTask(pending: { task: Task<unknown>; error: Error }): void {
+  pending.task._step(pending.error);
+}
+
+/**
+ * Checks that `value` is a coroutine (an object with `next` and `throw`
+ * methods that is not a future), with hints for the usual mistakes.
+ *
+ * @throws {TypeError} Naming what was passed and what to pass instead.
+ */
+export function checkCoroutine(value: unknown, caller: string): void {
+  const candidate = value as Partial<Coro<unknown>> | null;
+  if (
+    typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
+    typeof candidate.next === "function" && typeof candidate.throw === "function"
+  ) return;
+  let hint = "pass the object a generator function returns, e.g. main()";
+  if (typeof value === "function") hint = "call it first: pass main(), not main";
+  else if (value instanceof Future) {
+    hint = "a Future is already scheduled: wait for it with `yield*`, or use ensureFuture()";
+  } else if (typeof (value as PromiseLike<unknown> | null)?.then === "function") {
+    hint = "wrap a promise with fromPromise(p) or ensureFuture(p)";
+  }
+  throw new TypeError(`${caller} expects a coroutine, got ${describeValue(value)}; ${hint}`);
+}
+
+/** The first stack frame outside yieldio: where a task was created (debug mode). */
+function callerFrame(): string | undefined {
+  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  const outside = lines.find((line) => !/[/\\]lib[/\\](task|loop|combinators)[/\\]/.test(line));
+  return outside?.trim().replace(/^at /, "");
+}

@@ -1,0 +1,41 @@
+/**
+ * yieldio: Python's asyncio for every JavaScript runtime — an explicit event
+ * loop, futures, and cancellable tasks that drive generator coroutines
+ * (`function*` + `yield*` is `async def` + `await`).
+ *
+ * @example Two tasks on virtual time
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * function* greet(name: string, ms: number) {
+ *   yield* sleep(ms);
+ *   return `hello, ${name}`;
+ * }
+ * const greetings = await run(function* () {
+ *   const a = createTask(greet("a", 200));
+ *   const b = createTask(greet("b", 100));
+ *   return [yield* a, yield* b, getRunningLoop().time()];
+ * }, { clock: "virtual" });
+ * assertEquals(greetings, ["hello, a", "hello, b", 200]);
+ * ```
+ *
+ * @module
+ */
+
+export { CancelledError, CannotBlockError, DeadlockError, InvalidStateError, TimeoutError } from "./lib/errors.ts";
+export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
+export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
+export { defaultExceptionHandler, type ExceptionContext } from "./lib/loop/base_event_loop.ts";
+export type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter } from "./lib/loop/idle/adapter.ts";
+export { AtomicsIdle, blockingRefusal } from "./lib/loop/idle/atomics.ts";
+export { hasMessageChannel, MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
+export { hasSetImmediate, SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";
+export { SetTimeoutIdle } from "./lib/loop/idle/set_timeout.ts";
+export { EventLoop, type EventLoopOptions, type TaskFactory } from "./lib/task/event_loop.ts";
+export { type Awaitable, Future, type FutureOptions } from "./lib/task/future.ts";
+export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
+export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
+export { ensureFuture } from "./lib/task/ensure_future.ts";
+export { fromPromise } from "./lib/task/from_promise.ts";
+export { sleep } from "./lib/task/sleep.ts";
+export { type Main, run, type RunOptions, runSync } from "./lib/task/run.ts";
+export type { Coro } from "./lib/task/yield_protocol.ts";
