@@ -67,10 +67,12 @@ export class Future<T> implements PromiseLike<T> {
    * `CancelledError` to raise.
    */
   #value: unknown = undefined;
-  #cbFn: ReadyFn | null = null;
+  /**
+   * Invariant: null (no callbacks), a function (one pair: `#callbacks(#cbArg)`),
+   * or an array of every pair flattened as `[fn, arg, fn, arg, …]`.
+   */
+  #callbacks: ReadyFn | unknown[] | null = null;
   #cbArg: unknown = undefined;
-  /** Invariant: null, or pairs after the first, flattened `[fn, arg, fn, arg, …]`. */
-  #cbMore: unknown[] | null = null;
 
   /**
    * @param options The loop to belong to (default: the running loop).
@@ -106,12 +108,12 @@ export class Future<T> implements PromiseLike<T> {
       case RESULT:
         return this.#value as T;
       case UNSEEN_EXCEPTION:
-        this.#markSeen();
+        Future.#markSeen(this);
         throw this.#value;
       case EXCEPTION:
         throw this.#value;
       case CANCELLED:
-        throw this.#cancelledError();
+        throw Future.#cancelledError(this);
     }
     throw new InvalidStateError(`the result of ${this} is not ready: it is still pending`);
   }
@@ -127,12 +129,12 @@ export class Future<T> implements PromiseLike<T> {
       case RESULT:
         return null;
       case UNSEEN_EXCEPTION:
-        this.#markSeen();
+        Future.#markSeen(this);
         return this.#value;
       case EXCEPTION:
         return this.#value;
       case CANCELLED:
-        throw this.#cancelledError();
+        throw Future.#cancelledError(this);
     }
     throw new InvalidStateError(`the exception of ${this} is not set: it is still pending`);
   }
@@ -169,9 +171,9 @@ export class Future<T> implements PromiseLike<T> {
    * @returns `true` if the future was pending, else `false`.
    */
   cancel(message?: string): boolean {
-    if (this.#state === UNSEEN_EXCEPTION) this.#markSeen();
+    if (this.#state === UNSEEN_EXCEPTION) Future.#markSeen(this);
     if (this.#state !== PENDING) return false;
-    this.#finish(CANCELLED, message);
+    Future.#finish(this, CANCELLED, message);
     return true;
   }
 
@@ -241,58 +243,59 @@ export class Future<T> implements PromiseLike<T> {
 
   /** @internal Completes with a result (Task uses it for its coroutine's return value). */
   _resolve(value: T): void {
-    if (this.#state !== PENDING) throw this.#alreadyDone("setResult");
-    this.#finish(RESULT, value);
+    if (this.#state !== PENDING) throw Future.#alreadyDone(this, "setResult");
+    Future.#finish(this, RESULT, value);
   }
 
   /** @internal Completes with an exception and watches whether anyone retrieves it. */
   _reject(exception: unknown): void {
-    if (this.#state !== PENDING) throw this.#alreadyDone("setException");
-    this.#finish(UNSEEN_EXCEPTION, exception);
+    if (this.#state !== PENDING) throw Future.#alreadyDone(this, "setException");
+    Future.#finish(this, UNSEEN_EXCEPTION, exception);
     this.#loop._exceptionUnseen(this, exception);
   }
 
   /** @internal Completes as cancelled with the `CancelledError` to raise later. */
   _cancelWith(error: CancelledError): void {
-    if (this.#state !== PENDING) throw this.#alreadyDone("cancel");
-    this.#finish(CANCELLED, error);
+    if (this.#state !== PENDING) throw Future.#alreadyDone(this, "cancel");
+    Future.#finish(this, CANCELLED, error);
   }
 
   /** @internal Registers `fn(arg)` as a done-callback (scheduled at once if done). */
   _addCallback(fn: ReadyFn, arg: unknown): void {
     if (this.#state !== PENDING) {
       this.#loop._callSoon(fn, arg);
-    } else if (this.#cbFn === null) {
-      this.#cbFn = fn;
+    } else if (this.#callbacks === null) {
+      this.#callbacks = fn;
       this.#cbArg = arg;
-    } else if (this.#cbMore === null) {
-      this.#cbMore = [fn, arg];
+    } else if (typeof this.#callbacks === "function") {
+      this.#callbacks = [this.#callbacks, this.#cbArg, fn, arg];
+      this.#cbArg = undefined;
     } else {
-      this.#cbMore.push(fn, arg);
+      this.#callbacks.push(fn, arg);
     }
   }
 
   /** @internal Removes every not-yet-scheduled `(fn, arg)` pair; returns how many. */
   _removeCallback(fn: ReadyFn, arg: unknown): number {
-    const pairs: unknown[] = [];
-    if (this.#cbFn !== null) pairs.push(this.#cbFn, this.#cbArg);
-    if (this.#cbMore !== null) pairs.push(...this.#cbMore);
+    const callbacks = this.#callbacks;
+    if (callbacks === null) return 0;
+    if (typeof callbacks === "function") {
+      if (callbacks !== fn || this.#cbArg !== arg) return 0;
+      this.#callbacks = null;
+      this.#cbArg = undefined;
+      return 1;
+    }
     const kept: unknown[] = [];
-    for (let i = 0; i < pairs.length; i += 2) {
-      if (pairs[i] !== fn || pairs[i + 1] !== arg) kept.push(pairs[i], pairs[i + 1]);
+    for (let i = 0; i < callbacks.length; i += 2) {
+      if (callbacks[i] !== fn || callbacks[i + 1] !== arg) kept.push(callbacks[i], callbacks[i + 1]);
     }
-    const removed = (pairs.length - kept.length) / 2;
-    if (removed > 0) {
-      this.#cbFn = kept.length > 0 ? kept[0] as ReadyFn : null;
-      this.#cbArg = kept[1];
-      this.#cbMore = kept.length > 2 ? kept.slice(2) : null;
-    }
-    return removed;
+    this.#callbacks = kept.length === 0 ? null : kept;
+    return (callbacks.length - kept.length) / 2;
   }
 
   /** @internal Marks an exception as retrieved without raising it. */
   _markSeen(): void {
-    if (this.#state === UNSEEN_EXCEPTION) this.#markSeen();
+    if (this.#state === UNSEEN_EXCEPTION) Future.#markSeen(this);
   }
 
   /** @returns `"pending"`, `"finished"` or `"cancelled"`. */
@@ -317,33 +320,39 @@ export class Future<T> implements PromiseLike<T> {
     return STATE_NAMES[this.#state];
   }
 
-  #finish(state: State, value: unknown): void {
-    this.#state = state;
-    this.#value = value;
-    const fn = this.#cbFn;
-    if (fn === null) return;
-    const loop = this.#loop, arg = this.#cbArg, more = this.#cbMore;
-    this.#cbFn = null;
-    this.#cbArg = undefined;
-    this.#cbMore = null;
-    loop._callSoon(fn, arg);
-    if (more !== null) {
-      for (let i = 0; i < more.length; i += 2) loop._callSoon(more[i] as ReadyFn, more[i + 1]);
+  // Helpers are static, not instance methods: a private instance method
+  // would add a brand slot (8 bytes) to every future and task.
+
+  static #finish(future: Future<unknown>, state: State, value: unknown): void {
+    future.#state = state;
+    future.#value = value;
+    const callbacks = future.#callbacks;
+    if (callbacks === null) return;
+    const loop = future.#loop;
+    future.#callbacks = null;
+    if (typeof callbacks === "function") {
+      const arg = future.#cbArg;
+      future.#cbArg = undefined;
+      loop._callSoon(callbacks, arg);
+    } else {
+      for (let i = 0; i < callbacks.length; i += 2) loop._callSoon(callbacks[i] as ReadyFn, callbacks[i + 1]);
     }
   }
 
-  #markSeen(): void {
-    this.#state = EXCEPTION;
-    this.#loop._exceptionSeen(this);
+  static #markSeen(future: Future<unknown>): void {
+    future.#state = EXCEPTION;
+    future.#loop._exceptionSeen(future);
   }
 
-  #cancelledError(): CancelledError {
-    const value = this.#value;
+  static #cancelledError(future: Future<unknown>): CancelledError {
+    const value = future.#value;
     return value instanceof CancelledError ? value : new CancelledError(value as string | undefined);
   }
 
-  #alreadyDone(operation: string): InvalidStateError {
-    return new InvalidStateError(`${operation}() on ${this}: the future is already ${STATE_NAMES[this.#state]}`);
+  static #alreadyDone(future: Future<unknown>, operation: string): InvalidStateError {
+    return new InvalidStateError(
+      `${operation}() on ${future}: the future is already ${STATE_NAMES[future.#state]}`,
+    );
   }
 }
 

@@ -99,12 +99,12 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
   }
 
   throw(error: unknown): never {
-    this.#disarm();
+    Sleep.#disarm(this);
     throw error;
   }
 
   return(value: T): IteratorResult<unknown, T> {
-    this.#disarm();
+    Sleep.#disarm(this);
     return { done: true, value };
   }
 
@@ -147,14 +147,17 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
     return this.#state === NEW ? NaN : this.#ms;
   }
 
-  /** Closed early (`throw`/`return`): a still-armed timer counts as cancelled for the heap. */
-  #disarm(): void {
-    if (this.#state !== ARMED) {
-      this.#state = FINISHED;
+  /**
+   * Closed early (`throw`/`return`): a still-armed timer counts as cancelled
+   * for the heap. Static, so sleeps carry no private-method brand slot.
+   */
+  static #disarm(sleep: Sleep<unknown>): void {
+    if (sleep.#state !== ARMED) {
+      sleep.#state = FINISHED;
       return;
     }
-    this.#state = DISARMED;
-    if (this._inHeap) (this.#task as Task<unknown>).getLoop()._timerCancelled();
+    sleep.#state = DISARMED;
+    if (sleep._inHeap) (sleep.#task as Task<unknown>).getLoop()._timerCancelled();
   }
 
   toString(): string {

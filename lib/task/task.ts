@@ -44,13 +44,19 @@ export interface TaskConstructorOptions extends TaskOptions {
   loop?: EventLoop;
 }
 
-/** Rarely used per-task state, allocated only when needed. */
+/** Rarely used per-task state, allocated only when needed (a task is 11 fields without it). */
 interface TaskExtras {
+  number: number;
+  name: string | undefined;
   abort: AbortController | null;
   cancelMessage: string | undefined;
   createdAt: string | undefined;
 }
 
+/** `#cancelBits`: a cancel waits for the next step (it could not go through `#waitingOn`). */
+const MUST_CANCEL = 1;
+/** `#cancelBits`: one counted cancel request. */
+const ONE_REQUEST = 2;
 /** Passed as the "no exception" argument of a step. */
 const NOTHING: unique symbol = Symbol("nothing");
 let taskCounter = 0;
@@ -77,12 +83,10 @@ export class Task<T> extends Future<T> implements SleepingTask {
   #coro: Coro<T>;
   /** Invariant: non-null exactly while the task is suspended on a future or timer. */
   #waitingOn: Future<unknown> | TimerWait | null = null;
-  #cancelRequests = 0;
-  /** Invariant: true when a cancel could not be delivered through `#waitingOn`. */
-  #mustCancel = false;
-  /** A number means the default name `Task-<number>`. */
-  #name: string | number;
-  #extras: TaskExtras | null = null;
+  /** `ONE_REQUEST` × cancel requests, plus `MUST_CANCEL` while a cancel awaits the next step. */
+  #cancelBits = 0;
+  /** The task's number (named `Task-<number>`) until it needs {@linkcode TaskExtras}. */
+  #meta: number | TaskExtras;
   /** @internal The loop's list of pending tasks. */
   _prevTask: Task<unknown> | null = null;
   /** @internal The loop's list of pending tasks. */
@@ -101,8 +105,9 @@ export class Task<T> extends Future<T> implements SleepingTask {
     checkCoroutine(coro, "Task");
     super({ loop });
     this.#coro = coro;
-    this.#name = options?.name === undefined ? ++taskCounter : String(options.name);
-    if (loop.getDebug()) this.#extrasOf().createdAt = callerFrame();
+    this.#meta = ++taskCounter;
+    if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
+    if (loop.getDebug()) Task.#extrasOf(this).createdAt = callerFrame();
     loop._callSoon(wakeTask, this);
     loop._taskStarted(this);
   }
@@ -118,19 +123,19 @@ export class Task<T> extends Future<T> implements SleepingTask {
   override cancel(message?: string): boolean {
     this._markSeen();
     if (this.done()) return false;
-    this.#cancelRequests++;
-    const abort = this.#extras?.abort;
+    this.#cancelBits += ONE_REQUEST;
+    const abort = Task.#extras(this)?.abort;
     if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
     const waitingOn = this.#waitingOn;
     if (waitingOn !== null && waitingOn.cancel(message)) return true;
-    this.#mustCancel = true;
-    if (message !== undefined) this.#extrasOf().cancelMessage = message;
+    this.#cancelBits |= MUST_CANCEL;
+    if (message !== undefined) Task.#extrasOf(this).cancelMessage = message;
     return true;
   }
 
   /** @returns How many cancellation requests are pending (asyncio 3.11+). */
   cancelling(): number {
-    return this.#cancelRequests;
+    return this.#cancelBits >> 1;
   }
 
   /**
@@ -140,19 +145,23 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * @returns The remaining count.
    */
   uncancel(): number {
-    if (this.#cancelRequests > 0 && --this.#cancelRequests === 0) this.#mustCancel = false;
-    return this.#cancelRequests;
+    if (this.#cancelBits >= ONE_REQUEST) {
+      this.#cancelBits -= ONE_REQUEST;
+      if (this.#cancelBits < ONE_REQUEST) this.#cancelBits = 0; // the last request withdrawn drops an undelivered cancel
+    }
+    return this.#cancelBits >> 1;
   }
 
   /** @returns The task's name. */
   getName(): string {
-    const name = this.#name;
-    return typeof name === "number" ? `Task-${name}` : name;
+    const meta = this.#meta;
+    if (typeof meta === "number") return `Task-${meta}`;
+    return meta.name ?? `Task-${meta.number}`;
   }
 
   /** @param name The new name (converted to a string). */
   setName(name: string): void {
-    this.#name = String(name);
+    Task.#extrasOf(this).name = String(name);
   }
 
   /** @returns The coroutine the task drives. */
@@ -165,10 +174,10 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * cancelled: pass it to `fetch` and other host APIs. Created on first use.
    */
   get signal(): AbortSignal {
-    const extras = this.#extrasOf();
+    const extras = Task.#extrasOf(this);
     if (extras.abort === null) {
       extras.abort = new AbortController();
-      if (this.#cancelRequests > 0 || this.cancelled()) {
+      if (this.#cancelBits >= ONE_REQUEST || this.cancelled()) {
         extras.abort.abort(new CancelledError(extras.cancelMessage));
       }
     }
@@ -205,9 +214,9 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
     const waited = this.#waitingOn;
     this.#waitingOn = null;
-    if (this.#mustCancel) {
-      this.#mustCancel = false;
-      if (!(thrown instanceof CancelledError)) thrown = new CancelledError(this.#extras?.cancelMessage);
+    if ((this.#cancelBits & MUST_CANCEL) !== 0) {
+      this.#cancelBits &= ~MUST_CANCEL;
+      if (!(thrown instanceof CancelledError)) thrown = new CancelledError(Task.#extras(this)?.cancelMessage);
       // asyncio's wake-up reads the awaited result before the cancel wins; do
       // the same so a failed future is not reported as never retrieved.
       if (waited instanceof Future) waited._markSeen();
@@ -220,79 +229,96 @@ export class Task<T> extends Future<T> implements SleepingTask {
     } catch (error) {
       loop._currentTask = null;
       AWAIT_DONE.value = undefined;
-      this.#finishWithError(error);
+      Task.#finishWithError(this, error);
       return;
     }
     loop._currentTask = null;
     if (step.done === true) {
       const value = step.value; // read before clearing: a sleep() driven directly returns AWAIT_DONE itself
       AWAIT_DONE.value = undefined;
-      this.#finishWithResult(value);
+      Task.#finishWithResult(this, value);
       return;
     }
     AWAIT_DONE.value = undefined;
     if (step === AWAIT_FUTURE) {
       const future = AWAIT_FUTURE.value as Future<unknown>;
       AWAIT_FUTURE.value = null;
-      this.#waitOn(future);
+      Task.#waitOn(this, future);
     } else if (step === AWAIT_TIMER) {
       const timer = AWAIT_TIMER.value as TimerWait;
       AWAIT_TIMER.value = null;
       timer._arm(this);
       this.#waitingOn = timer;
-      if (this.#mustCancel && timer.cancel(this.#extras?.cancelMessage)) this.#mustCancel = false;
+      Task.#deliverPendingCancel(this, timer);
     } else if (step.value === undefined) {
       loop._callSoon(wakeTask, this); // a bare yield: back in the next iteration
     } else {
-      this.#throwInSoon(new TypeError(badYieldMessage(step.value)));
+      Task.#throwInSoon(this, new TypeError(badYieldMessage(step.value)));
     }
   }
 
-  #waitOn(future: Future<unknown>): void {
-    if (future.getLoop() !== this.getLoop()) {
-      this.#throwInSoon(new TypeError(`${this} awaited ${future}, which belongs to another event loop`));
-    } else if (future === this) {
-      this.#throwInSoon(new TypeError(`${this} awaited itself, which can never finish`));
+  // Helpers are static, not instance methods: a private instance method
+  // would add a brand slot (8 bytes) to every task.
+
+  static #waitOn(task: Task<unknown>, future: Future<unknown>): void {
+    if (future.getLoop() !== task.getLoop()) {
+      Task.#throwInSoon(task, new TypeError(`${task} awaited ${future}, which belongs to another event loop`));
+    } else if (future === task) {
+      Task.#throwInSoon(task, new TypeError(`${task} awaited itself, which can never finish`));
     } else {
-      future._addCallback(wakeTask, this);
-      this.#waitingOn = future;
-      if (this.#mustCancel && future.cancel(this.#extras?.cancelMessage)) this.#mustCancel = false;
+      future._addCallback(wakeTask, task);
+      task.#waitingOn = future;
+      Task.#deliverPendingCancel(task, future);
     }
   }
 
-  #finishWithResult(value: T): void {
-    if (this.#mustCancel) {
+  /** A cancel requested while the task was running goes to what it now waits on. */
+  static #deliverPendingCancel(task: Task<unknown>, awaited: Future<unknown> | TimerWait): void {
+    if ((task.#cancelBits & MUST_CANCEL) === 0) return;
+    if (awaited.cancel(Task.#extras(task)?.cancelMessage)) task.#cancelBits &= ~MUST_CANCEL;
+  }
+
+  static #finishWithResult<T>(task: Task<T>, value: T): void {
+    if ((task.#cancelBits & MUST_CANCEL) !== 0) {
       // Cancelled right before the coroutine returned: the cancel wins.
-      this.#mustCancel = false;
-      this._cancelWith(new CancelledError(this.#extras?.cancelMessage));
+      task.#cancelBits &= ~MUST_CANCEL;
+      task._cancelWith(new CancelledError(Task.#extras(task)?.cancelMessage));
     } else {
-      this._resolve(value);
+      task._resolve(value);
     }
-    this.getLoop()._taskFinished(this);
+    task.getLoop()._taskFinished(task);
   }
 
-  #finishWithError(error: unknown): void {
-    if (error instanceof CancelledError) this._cancelWith(error);
-    else this._reject(error);
-    this.getLoop()._taskFinished(this);
+  static #finishWithError(task: Task<unknown>, error: unknown): void {
+    if (error instanceof CancelledError) task._cancelWith(error);
+    else task._reject(error);
+    task.getLoop()._taskFinished(task);
   }
 
   /** asyncio: errors about a yield are thrown into the coroutine at its next step. */
-  #throwInSoon(error: Error): void {
-    this.getLoop()._callSoon(throwIntoTask, { task: this, error });
+  static #throwInSoon(task: Task<unknown>, error: Error): void {
+    task.getLoop()._callSoon(throwIntoTask, { task, error });
   }
 
-  #extrasOf(): TaskExtras {
-    return this.#extras ??= { abort: null, cancelMessage: undefined, createdAt: undefined };
+  /** The rarely used fields, or undefined while the task has none. */
+  static #extras(task: Task<unknown>): TaskExtras | undefined {
+    const meta = task.#meta;
+    return typeof meta === "number" ? undefined : meta;
+  }
+
+  static #extrasOf(task: Task<unknown>): TaskExtras {
+    const meta = task.#meta;
+    if (typeof meta !== "number") return meta;
+    return task.#meta = { number: meta, name: undefined, abort: null, cancelMessage: undefined, createdAt: undefined };
   }
 
   /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
   override toString(): string {
     let state = this._describeState();
-    if (state === "pending" && this.#cancelRequests > 0) state = "cancelling";
+    if (state === "pending" && this.#cancelBits >= ONE_REQUEST) state = "cancelling";
     let text = `<Task ${state} name=${this.getName()}`;
     if (this.#waitingOn !== null) text += ` waiting=${String(this.#waitingOn)}`;
-    const createdAt = this.#extras?.createdAt;
+    const createdAt = Task.#extras(this)?.createdAt;
     if (createdAt !== undefined) text += ` created at ${createdAt}`;
     return text + ">";
   }
