@@ -54,8 +54,9 @@ const SLICE_MS = 5;
 /** Slices read the real clock once per this many iterations plus callbacks. */
 const SLICE_CHECK_EVERY = 64;
 
-const NOT_RUNNING = 0, HOST = 1, BLOCKING = 2;
-type Driver = typeof NOT_RUNNING | typeof HOST | typeof BLOCKING;
+/** Who runs the loop: nobody, a host-driven or blocking driver, or one `runOnce()` call. */
+const NOT_RUNNING = 0, HOST = 1, BLOCKING = 2, STEPPING = 3;
+type Driver = typeof NOT_RUNNING | typeof HOST | typeof BLOCKING | typeof STEPPING;
 
 /** The loop running on this thread, if any (asyncio: one per thread). */
 let runningLoop: BaseEventLoop | null = null;
@@ -296,10 +297,12 @@ export class BaseEventLoop implements TimerOwner {
   // ----------------------------------------------------------------- iteration
 
   /**
-   * Runs one iteration (see the module doc for its phases). Drivers call it in
-   * a loop; tests may call it directly to step a virtual-clock loop.
+   * Runs one iteration (see the module doc for its phases) as a driver of
+   * its own: the loop counts as running meanwhile. It never blocks; a virtual
+   * clock jumps to the next deadline when nothing is ready. Useful to step a
+   * loop by hand in tests.
    *
-   * @throws {DeadlockError} Under a driver, when the loop can never progress.
+   * @throws {InvalidStateError} When the loop is closed or already running.
    *
    * @example Callbacks queued during an iteration wait for the next one
    * ```ts
@@ -318,7 +321,12 @@ export class BaseEventLoop implements TimerOwner {
    * ```
    */
   runOnce(): void {
-    this.#iterate();
+    this.#enterRun(STEPPING);
+    try {
+      this.#iterate();
+    } finally {
+      this.#leaveRun();
+    }
   }
 
   /** One iteration; returns how many callbacks it ran (for slice accounting). */
@@ -345,7 +353,7 @@ export class BaseEventLoop implements TimerOwner {
       if (this.#refs === 0) {
         // Virtual time: nothing can happen before the next deadline, so go there.
         if (timeout !== null) jumpTo.call(this.#clock, this.#timers.peekWhen());
-        else if (this.#driver !== NOT_RUNNING) throw this._deadlock();
+        else if (this.#driver !== STEPPING) throw this._deadlock();
         return;
       }
       timeout = null; // the host still owes a wake-up: virtual time stands still until then
@@ -604,8 +612,9 @@ export class BaseEventLoop implements TimerOwner {
   }
 
   #leaveRun(): void {
+    // asyncio: a stop() during a single step stays pending for the next run.
+    if (this.#driver !== STEPPING) this.#stopping = false;
     this.#driver = NOT_RUNNING;
-    this.#stopping = false;
     this.#hostWaiting = false;
     runningLoop = null;
   }
