@@ -7,7 +7,7 @@
  * @module
  */
 
-import * as esbuild from "npm:esbuild@0.28.2";
+import * as esbuild from "esbuild";
 
 const here = new URL(".", import.meta.url);
 
