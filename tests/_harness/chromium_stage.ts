@@ -1,0 +1,259 @@
+/**
+ * The Chromium stage: serves dist/ cross-origin isolated (COOP + COEP, so
+ * SharedArrayBuffer and Atomics.wait exist as in a real deployment), opens it
+ * in headless Chromium through playwright-core, and runs
+ *
+ *   (a) the suite on the page's main thread,
+ *   (b) the suite in a dedicated module worker started by that page,
+ *   (c) a page that loads the minified library by URL and runs a tiny program
+ *       (and checks that `runSync` refuses the main thread but works in a worker).
+ *
+ * Every `console.error`, page error and worker error counts as a failure,
+ * even one that no test noticed: in a browser that is what a user would see.
+ *
+ * If /usr/bin/chromium is missing it is installed with apt-get; a failed
+ * install fails the stage (a browser stage that silently skips is no stage).
+ *
+ * Run alone with `deno run -A tests/_harness/chromium_stage.ts` after a build.
+ *
+ * @module
+ */
+
+import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
+import { DIST } from "./_repo.ts";
+import { seconds, type StageResult } from "./_stage.ts";
+import { formatResult, formatSummary, type RunReport, type TestResult } from "./deno_test_shim.ts";
+import type { PageHarness, WorkerRun } from "./entry_page.ts";
+import type { MinCheck } from "./min_check.ts";
+
+/** Where Debian's chromium package puts the browser. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
+/** Limit for each of (a), (b) and (c). */
+export const BROWSER_RUN_TIMEOUT_MS = 120_000;
+
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--js-flags=--expose-gc",
+];
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".html": "text/html; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+};
+
+/** Installs Chromium from Debian when it is missing; throws when that fails. */
+export async function ensureChromium(): Promise<void> {
+  if (await exists(CHROMIUM_PATH)) return;
+  console.log(`${CHROMIUM_PATH} is missing: installing Debian's chromium package (apt-get update && apt-get install)`);
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+    const status = await new Deno.Command("apt-get", { args, env, stdin: "null" }).spawn().status;
+    if (!status.success) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${status.code}`);
+  }
+  if (!(await exists(CHROMIUM_PATH))) {
+    throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/** Serves dist/ on a free loopback port, every response cross-origin isolated. */
+function serveDist(): Deno.HttpServer<Deno.NetAddr> {
+  return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+    const headers = new Headers({
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Embedder-Policy": "require-corp",
+      "Cache-Control": "no-store",
+    });
+    const path = decodeURIComponent(new URL(request.url).pathname);
+    if (path.split("/").includes("..")) return new Response("bad path", { status: 400, headers });
+    const ext = path.slice(path.lastIndexOf("."));
+    try {
+      const body = await Deno.readFile(`${DIST}${path.slice(1)}`);
+      headers.set("Content-Type", CONTENT_TYPES[ext] ?? "application/octet-stream");
+      return new Response(body, { headers });
+    } catch {
+      return new Response(`not found: ${path}`, { status: 404, headers });
+    }
+  });
+}
+
+/** Collects what the browser reported outside the tests' own results. */
+class Problems {
+  readonly list: string[] = [];
+
+  watch(page: Page, where: string): void {
+    const onConsole = (msg: ConsoleMessage, from: string) => {
+      if (msg.type() !== "error" && msg.type() !== "warning") return;
+      const loc = msg.location();
+      const at = loc.url ? ` (${loc.url}:${loc.lineNumber}:${loc.columnNumber})` : "";
+      const line = `console.${msg.type() === "error" ? "error" : "warn"} in ${from}: ${msg.text()}${at}`;
+      console.log(`  [${from}] ${line}`);
+      if (msg.type() === "error") this.list.push(line);
+    };
+    // The page's console event carries its workers' messages too (and each
+    // worker's own event repeats them), so listening here alone sees each once.
+    page.on("console", (msg) => onConsole(msg, msg.worker() === null ? where : `${where} worker`));
+    page.on("pageerror", (error) => {
+      const line = `uncaught error in ${where}: ${error.stack ?? error.message}`;
+      console.log(`  [${where}] ${line}`);
+      this.list.push(line);
+    });
+    page.on("crash", () => this.list.push(`${where} crashed`));
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not finish within ${seconds(BROWSER_RUN_TIMEOUT_MS)}`)),
+      BROWSER_RUN_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface Tally {
+  passed: number;
+  failed: number;
+  notes: string[];
+}
+
+function addReport(tally: Tally, report: RunReport): void {
+  console.log(formatSummary(report));
+  tally.passed += report.passed;
+  tally.failed += report.failed;
+  if (report.results.length === 0) {
+    tally.failed++;
+    tally.notes.push(`${report.label} ran no tests`);
+  }
+  if (!report.gcExposed) {
+    tally.failed++;
+    tally.notes.push(`${report.label}: globalThis.gc is missing (--js-flags=--expose-gc)`);
+  }
+}
+
+async function runSuite(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  const page = await browser.newPage();
+  problems.watch(page, "suite page");
+  await page.exposeFunction("__harnessProgress", (json: string) => {
+    const { where, result } = JSON.parse(json) as { where: string; result: TestResult };
+    console.log(`[${where}] ${formatResult(result)}`);
+  });
+  await page.goto(`${origin}/tests/index.html`);
+  await page.waitForFunction(() => "__harness" in globalThis, undefined, { timeout: 30_000 });
+
+  const isolated = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+  if (!isolated) {
+    tally.failed++;
+    tally.notes.push("the suite page is not crossOriginIsolated (COOP/COEP headers?)");
+  }
+
+  console.log("\n(a) the suite on the page's main thread");
+  const main = await withTimeout(
+    page.evaluate(() => (globalThis as unknown as { __harness: PageHarness }).__harness.runMain()),
+    "the main-thread run",
+  );
+  addReport(tally, main);
+
+  console.log("\n(b) the suite in a dedicated module worker");
+  const worker: WorkerRun = await withTimeout(
+    page.evaluate(() => (globalThis as unknown as { __harness: PageHarness }).__harness.runWorker()),
+    "the worker run",
+  );
+  for (const error of worker.workerErrors) {
+    console.log(`  [worker] ${error}`);
+    problems.list.push(error);
+  }
+  if (worker.report === null) {
+    tally.failed++;
+    tally.notes.push("the worker never reported (did worker.js load?)");
+  } else {
+    addReport(tally, worker.report);
+    if (!worker.crossOriginIsolated) {
+      tally.failed++;
+      tally.notes.push("the worker is not crossOriginIsolated");
+    }
+  }
+  await page.close();
+}
+
+async function runMinPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  console.log("\n(c) dist/yieldio.min.js loaded by URL from a page");
+  const page = await browser.newPage();
+  problems.watch(page, "min page");
+  await page.goto(`${origin}/min.html`);
+  await page.waitForFunction(() => "__minCheck" in globalThis, undefined, { timeout: 30_000 });
+  const checks = await withTimeout(
+    page.evaluate(() => (globalThis as unknown as { __minCheck: Promise<MinCheck[]> }).__minCheck),
+    "the min page",
+  );
+  for (const check of checks) {
+    console.log(`${check.ok ? "ok    " : "FAILED"} ${check.name}${check.ok ? "" : `: ${check.detail}`}`);
+    if (check.ok) tally.passed++;
+    else tally.failed++;
+  }
+  await page.close();
+}
+
+/**
+ * Builds nothing: expects dist/ from build.ts.
+ * @returns The stage's outcome.
+ */
+export async function runChromiumStage(): Promise<StageResult> {
+  const start = performance.now();
+  await ensureChromium();
+  const server = serveDist();
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  const tally: Tally = { passed: 0, failed: 0, notes: [] };
+  const problems = new Problems();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    console.log(`chromium ${browser.version()}, serving dist/ at ${origin}`);
+    await runSuite(browser, origin, problems, tally);
+    await runMinPage(browser, origin, problems, tally);
+  } catch (error) {
+    tally.failed++;
+    tally.notes.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await browser?.close();
+    await server.shutdown();
+  }
+  if (problems.list.length > 0) {
+    console.log(`\nbrowser errors (each one fails the stage):`);
+    for (const p of problems.list) console.log(`  ${p.replaceAll("\n", "\n    ")}`);
+  }
+  for (const note of tally.notes) console.log(`FAILED ${note}`);
+  const failed = tally.failed + problems.list.length;
+  return {
+    ok: failed === 0 && tally.passed > 0,
+    passed: tally.passed,
+    failed,
+    detail: `page, worker and min-bundle page in ${seconds(performance.now() - start)}` +
+      (problems.list.length > 0 ? `; ${problems.list.length} browser errors` : ""),
+  };
+}
+
+if (import.meta.main) {
+  const result = await runChromiumStage();
+  console.log(`\nchromium: ${result.passed} passed, ${result.failed} failed`);
+  Deno.exit(result.ok ? 0 : 1);
+}
