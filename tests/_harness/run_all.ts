@@ -1,0 +1,161 @@
+/**
+ * `deno task test` (and `npm test`): the whole suite, in the order that fails
+ * fastest and most readably, stopping at the first stage that fails:
+ *
+ *   1. check     `deno task check`: fmt --check, lint, type check, doc tests
+ *   2. deno      `deno test -A --v8-flags=--expose-gc tests/`
+ *   3. build     esbuild bundles under dist/ (library sizes printed)
+ *   4. node      the portable suite under `node --expose-gc`, which must exit by itself
+ *   5. chromium  the portable suite on a page and in a worker, and the min bundle by URL
+ *
+ * It ends with a table of the stages and one line `yieldio: N passed, N failed`.
+ *
+ * @module
+ */
+
+import { build, describeBuild } from "./build.ts";
+import { runChromiumStage } from "./chromium_stage.ts";
+import { runNodeStage } from "./node_stage.ts";
+import { ROOT } from "./_repo.ts";
+import { denoTestCounts, runChild, seconds, type StageResult } from "./_stage.ts";
+
+interface Stage {
+  name: string;
+  what: string;
+  run: () => Promise<StageResult>;
+}
+
+const DENO = Deno.execPath();
+const DENO_STAGE_TIMEOUT_MS = 15 * 60_000;
+
+async function denoChild(args: string[], counting: string): Promise<StageResult> {
+  const finished = await runChild(DENO, args, { timeoutMs: DENO_STAGE_TIMEOUT_MS, cwd: ROOT });
+  const counts = denoTestCounts(finished.output) ?? { passed: 0, failed: 0 };
+  const ok = finished.code === 0 && !finished.timedOut;
+  const failed = ok || counts.failed > 0 ? counts.failed : counts.failed + 1;
+  const detail = finished.timedOut
+    ? `killed after ${seconds(DENO_STAGE_TIMEOUT_MS)}`
+    : ok
+    ? `${counts.passed} ${counting} passed`
+    : `exit code ${finished.code}`;
+  return { ok, passed: counts.passed, failed, detail };
+}
+
+const STAGES: Stage[] = [
+  {
+    name: "check",
+    what: "deno task check (fmt --check, lint, type check, doc tests)",
+    run: () => denoChild(["task", "check"], "doc tests"),
+  },
+  {
+    name: "deno",
+    what: "deno test -A --v8-flags=--expose-gc tests/",
+    run: () => denoChild(["test", "-A", "--v8-flags=--expose-gc", "tests/"], "tests"),
+  },
+  {
+    name: "build",
+    what: "esbuild bundles: dist/yieldio.js, dist/yieldio.min.js, dist/tests/",
+    run: async () => {
+      const info = await build();
+      console.log(describeBuild(info));
+      return {
+        ok: true,
+        passed: 0,
+        failed: 0,
+        detail: `min ${(info.minBytes / 1024).toFixed(1)} KB, gzip ${(info.gzipBytes / 1024).toFixed(1)} KB, ` +
+          `${info.testFiles.length} portable test files`,
+      };
+    },
+  },
+  { name: "node", what: "node --expose-gc dist/tests/node.js", run: runNodeStage },
+  { name: "chromium", what: "headless Chromium: page, worker, min bundle by URL", run: runChromiumStage },
+];
+
+/** Stops with a clear message when `npm install` has not run (or ran without its postinstall). */
+async function preflight(): Promise<string | null> {
+  for (const pkg of ["esbuild", "playwright-core", "deno"]) {
+    try {
+      await Deno.stat(`${ROOT}node_modules/${pkg}/package.json`);
+    } catch {
+      return `node_modules/${pkg} is missing: run \`npm install\` in ${ROOT} first`;
+    }
+  }
+  try {
+    const target = await Deno.readLink(`${ROOT}node_modules/.bin/deno`);
+    if (!target.endsWith("bin.cjs")) {
+      return "node_modules/.bin/deno points at the native binary, which `deno task` runs as JavaScript " +
+        "(so `deno` inside a task fails); run `npm install` (its postinstall relinks it to bin.cjs)";
+    }
+  } catch {
+    // No .bin/deno: tasks use the deno on PATH, which is fine.
+  }
+  return null;
+}
+
+interface Row {
+  stage: Stage;
+  result: StageResult | null;
+  ms: number;
+}
+
+function printTable(rows: Row[]): void {
+  console.log("\n" + "=".repeat(100));
+  console.log(
+    `${"stage".padEnd(10)}${"result".padEnd(10)}${"passed".padStart(8)}${"failed".padStart(8)}` +
+      `${"time".padStart(10)}  detail`,
+  );
+  for (const { stage, result, ms } of rows) {
+    const status = result === null ? "not run" : result.ok ? "ok" : "FAILED";
+    console.log(
+      `${stage.name.padEnd(10)}${status.padEnd(10)}${String(result?.passed ?? "-").padStart(8)}` +
+        `${String(result?.failed ?? "-").padStart(8)}${(result === null ? "-" : seconds(ms)).padStart(10)}  ` +
+        `${result?.detail ?? ""}`,
+    );
+  }
+}
+
+async function main(): Promise<number> {
+  const problem = await preflight();
+  if (problem !== null) {
+    console.log(`cannot run the suite: ${problem}\nyieldio: 0 passed, 1 failed`);
+    return 1;
+  }
+  const rows: Row[] = STAGES.map((stage) => ({ stage, result: null, ms: 0 }));
+  const start = performance.now();
+  let failedStage: Stage | null = null;
+  for (const [i, row] of rows.entries()) {
+    console.log(`\n${"=".repeat(100)}\nstage ${i + 1}/${rows.length}: ${row.stage.name} — ${row.stage.what}\n`);
+    const t0 = performance.now();
+    try {
+      row.result = await row.stage.run();
+    } catch (error) {
+      console.log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      row.result = {
+        ok: false,
+        passed: 0,
+        failed: 1,
+        detail: `crashed: ${error instanceof Error ? error.message : error}`,
+      };
+    }
+    row.ms = performance.now() - t0;
+    console.log(`\nstage ${row.stage.name}: ${row.result.ok ? "ok" : "FAILED"} (${row.result.detail})`);
+    if (!row.result.ok) {
+      failedStage = row.stage;
+      break;
+    }
+  }
+  printTable(rows);
+  const passed = rows.reduce((n, r) => n + (r.result?.passed ?? 0), 0);
+  const failed = rows.reduce((n, r) => n + (r.result?.failed ?? 0), 0);
+  console.log(
+    failedStage === null
+      ? `\nall ${rows.length} stages passed in ${seconds(performance.now() - start)}`
+      : `\nstopped at stage "${failedStage.name}": it failed (see its output above); later stages did not run`,
+  );
+  console.log(`yieldio: ${passed} passed, ${failed} failed`);
+  return failedStage === null ? 0 : 1;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main());
+}
