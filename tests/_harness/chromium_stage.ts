@@ -138,6 +138,11 @@ interface Tally {
 
 function addReport(tally: Tally, report: RunReport): void {
   console.log(formatSummary(report));
+  const noisy = report.results.filter((r) => r.consoleErrors.length > 0);
+  if (noisy.length > 0) {
+    console.log(`${report.label}: tests that logged console.error (each message fails this stage):`);
+    for (const r of noisy) console.log(`  ${r.name}`);
+  }
   tally.passed += report.passed;
   tally.failed += report.failed;
   if (report.results.length === 0) {

@@ -12,7 +12,9 @@
  *   runs are failures of that test (Node: process events; browsers and
  *   workers: `unhandledrejection` / `error` events). Those that arrive between
  *   tests are charged to the test that just finished, since it caused them;
- * - `only` and `ignore`, as Deno interprets them.
+ * - `only` and `ignore`, as Deno interprets them;
+ * - `console.error` calls are noted on the test that made them, so a browser
+ *   stage that fails on console errors can name the test.
  *
  * Not supported: `t.step` and Deno's op/resource sanitizers (tests must not
  * rely on them; they would not be portable anyway).
@@ -42,6 +44,12 @@ export interface TestResult {
   durationMs: number;
   /** Stacks (or messages) of everything that failed it. */
   errors: string[];
+  /**
+   * What it logged with `console.error`. Not a failure here (Deno and Node do
+   * not fail on it); the Chromium stage fails on every console error and this
+   * says which test logged it.
+   */
+  consoleErrors: string[];
 }
 
 /** What a whole run produced; plain data, so it crosses `postMessage` and `page.evaluate`. */
@@ -191,6 +199,23 @@ export function describeError(error: unknown): string {
   }
 }
 
+/**
+ * Notes console.error calls on `note` while still printing them (a browser
+ * driver listens for them). A test that swaps console.error out for its own
+ * capture hides its calls from both, as it means to.
+ * @returns A function that restores the original.
+ */
+function tapConsoleError(note: (text: string) => void): () => void {
+  const original = console.error;
+  console.error = function (this: Console, ...args: unknown[]): void {
+    note(args.map((a) => typeof a === "string" ? a : a instanceof Error ? describeError(a) : String(a)).join(" "));
+    original.apply(this, args);
+  };
+  return () => {
+    console.error = original;
+  };
+}
+
 /** A fresh macrotask: pending rejection events have been dispatched by then. */
 function nextMacrotask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
@@ -218,10 +243,14 @@ export async function runRegisteredTests(options: RunOptions): Promise<RunReport
       blame.status = "failed";
     }
   });
+  const untap = tapConsoleError((text) => {
+    const blame = current ?? lastFinished;
+    if (blame !== null) blame.consoleErrors.push(current === null ? `${text} (after the test had finished)` : text);
+  });
   const runStart = performance.now();
   try {
     for (const registered of tests) {
-      const result: TestResult = { name: registered.name, status: "ok", durationMs: 0, errors: [] };
+      const result: TestResult = { name: registered.name, status: "ok", durationMs: 0, errors: [], consoleErrors: [] };
       results.push(result);
       if (registered.ignore || (anyOnly && !registered.only)) {
         result.status = "ignored";
@@ -256,6 +285,7 @@ export async function runRegisteredTests(options: RunOptions): Promise<RunReport
     }
     await nextMacrotask();
   } finally {
+    untap();
     uninstall();
   }
   return {
@@ -275,6 +305,9 @@ export function formatResult(result: TestResult): string {
   const tag = result.status === "ok" ? "ok    " : result.status === "ignored" ? "ignore" : "FAILED";
   let line = `${tag} ${result.name} (${Math.round(result.durationMs)} ms)`;
   for (const error of result.errors) line += `\n    ${error.replaceAll("\n", "\n    ")}`;
+  for (const text of result.consoleErrors) {
+    line += `\n    console.error during this test: ${text.replaceAll("\n", "\n    ")}`;
+  }
   return line;
 }
 
