@@ -4,7 +4,7 @@
  * - `dist/yieldio.js` and `dist/yieldio.min.js`: the library from mod.ts, one
  *   ES2022 module with no imports; the sizes printed are the budget to watch
  *   (target: under 10 KB gzipped).
- * - `dist/tests/{node,page,worker}.js`: the portable test suite. Each bundle's
+ * - `dist/tests/node.mjs`, `dist/tests/{page,worker}.js`: the portable test suite. Each bundle's
  *   entry imports the Deno.test shim first, then every `*.test.ts` outside
  *   `tests/deno/` in sorted path order, then the runner for its platform —
  *   ES modules evaluate in import order, so tests register into the shim.
@@ -119,7 +119,8 @@ async function buildSuite(testFiles: string[]): Promise<void> {
     esbuild.build({
       ...COMMON,
       stdin: { contents: suiteEntry(testFiles, runner, call), resolveDir: ROOT, sourcefile: name, loader: "ts" },
-      outfile: `${DIST}tests/${name.replace(/\.ts$/, ".js")}`,
+      // .mjs for Node: dist/ has no package.json saying "type": "module".
+      outfile: `${DIST}tests/${name.replace(/\.ts$/, platform === "node" ? ".mjs" : ".js")}`,
       platform,
       keepNames: true,
       sourcemap: "linked",

@@ -1,5 +1,5 @@
 /**
- * The Node stage: runs dist/tests/node.js (built by build.ts) with
+ * The Node stage: runs dist/tests/node.mjs (built by build.ts) with
  * `node --expose-gc`. It fails when a test fails, when the bundle prints no
  * summary, and when the process lingers after its summary: the bundle arms
  * nothing once it has reported, so a process still alive then is held open by
@@ -29,7 +29,7 @@ export async function runNodeStage(): Promise<StageResult> {
   const lingering = new AbortController();
   let graceTimer: ReturnType<typeof setTimeout> | undefined;
   const start = performance.now();
-  const finished = await runChild("node", ["--expose-gc", "--enable-source-maps", `${DIST}tests/node.js`], {
+  const finished = await runChild("node", ["--expose-gc", "--enable-source-maps", `${DIST}tests/node.mjs`], {
     timeoutMs: NODE_TOTAL_TIMEOUT_MS,
     signal: lingering.signal,
     onLine(line) {

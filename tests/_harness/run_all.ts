@@ -9,6 +9,8 @@
  *   5. chromium  the portable suite on a page and in a worker, and the min bundle by URL
  *
  * It ends with a table of the stages and one line `yieldio: N passed, N failed`.
+ * Stage names as arguments run only those stages, in the order above:
+ * `deno task test build node` (the Node and Chromium stages need a build).
  *
  * @module
  */
@@ -67,7 +69,7 @@ const STAGES: Stage[] = [
       };
     },
   },
-  { name: "node", what: "node --expose-gc dist/tests/node.js", run: runNodeStage },
+  { name: "node", what: "node --expose-gc dist/tests/node.mjs", run: runNodeStage },
   { name: "chromium", what: "headless Chromium: page, worker, min bundle by URL", run: runChromiumStage },
 ];
 
@@ -114,13 +116,19 @@ function printTable(rows: Row[]): void {
   }
 }
 
-async function main(): Promise<number> {
+async function main(only: string[]): Promise<number> {
+  const unknown = only.filter((name) => !STAGES.some((stage) => stage.name === name));
+  if (unknown.length > 0) {
+    console.log(`unknown stage ${unknown.join(", ")}; the stages are ${STAGES.map((s) => s.name).join(", ")}`);
+    return 2;
+  }
   const problem = await preflight();
   if (problem !== null) {
     console.log(`cannot run the suite: ${problem}\nyieldio: 0 passed, 1 failed`);
     return 1;
   }
-  const rows: Row[] = STAGES.map((stage) => ({ stage, result: null, ms: 0 }));
+  const chosen = only.length === 0 ? STAGES : STAGES.filter((stage) => only.includes(stage.name));
+  const rows: Row[] = chosen.map((stage) => ({ stage, result: null, ms: 0 }));
   const start = performance.now();
   let failedStage: Stage | null = null;
   for (const [i, row] of rows.entries()) {
@@ -157,5 +165,5 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.main) {
-  Deno.exit(await main());
+  Deno.exit(await main(Deno.args));
 }
