@@ -12,12 +12,15 @@
  *   runs are failures of that test (Node: process events; browsers and
  *   workers: `unhandledrejection` / `error` events). Those that arrive between
  *   tests are charged to the test that just finished, since it caused them;
- * - `only` and `ignore`, as Deno interprets them;
+ * - `only` and `ignore`, as Deno interprets them (and like Deno, a run that
+ *   used `only` fails, so it cannot be committed by accident);
  * - `console.error` calls are noted on the test that made them, so a browser
  *   stage that fails on console errors can name the test.
  *
  * Not supported: `t.step` and Deno's op/resource sanitizers (tests must not
- * rely on them; they would not be portable anyway).
+ * rely on them; they would not be portable anyway). The stand-in `Deno` has
+ * only `test`, so `typeof Deno` tells nothing about the runtime; a test that
+ * must know should feature-test what it needs.
  *
  * @module
  */
@@ -284,6 +287,7 @@ export async function runRegisteredTests(options: RunOptions): Promise<RunReport
       options.onResult?.(result);
     }
     await nextMacrotask();
+    if (anyOnly) strayErrors.push('a test used `only`, so the others did not run; remove "only" before committing');
   } finally {
     untap();
     uninstall();
