@@ -11,7 +11,7 @@
  *   `keepNames` matters: esbuild renames clashing identifiers when it merges
  *   files, and the library prints `constructor.name`.
  * - `dist/tests/index.html`, `dist/min.html` and `dist/tests/min_check.js`: the
- *   pages the Chromium stage opens.
+ *   pages the Chromium stage opens; `dist/package.json` says "type": "module".
  *
  * Bare specifiers resolve through deno.json's `imports` (local paths only), so
  * `@std/assert` means tests/_support/assert.ts here exactly as in Deno.
@@ -181,6 +181,9 @@ export async function build(): Promise<BuildInfo> {
   const testFiles = await portableTestFiles();
   try {
     const [sizes] = await Promise.all([buildLibrary(), buildSuite(testFiles), buildMinCheck()]);
+    // Node reads dist/*.js as ES modules without a warning and a reparse
+    // (the repository's package.json has no "type").
+    await Deno.writeTextFile(`${DIST}package.json`, '{ "type": "module" }\n');
     await Deno.writeTextFile(`${DIST}tests/index.html`, SUITE_PAGE);
     await Deno.writeTextFile(`${DIST}min.html`, MIN_PAGE);
     return { ...sizes, testFiles };
