@@ -1,0 +1,66 @@
+/**
+ * Pins mod.ts's public runtime surface: the sorted list of exported names.
+ * Adding or removing an export is a deliberate change to this list (and to
+ * the README's API reference), never a side effect. Type-only exports
+ * (`Coro`, `Awaitable`, `ExceptionContext`, option interfaces…) have no
+ * runtime name; the type-level test covers them.
+ */
+
+import { assertEquals } from "@std/assert";
+import * as mod from "../mod.ts";
+
+const EXPECTED = [
+  "AtomicsIdle",
+  "CancelledError",
+  "CannotBlockError",
+  "DeadlockError",
+  "EventLoop",
+  "Future",
+  "Handle",
+  "InvalidStateError",
+  "MessageChannelIdle",
+  "PerformanceClock",
+  "SetImmediateIdle",
+  "SetTimeoutIdle",
+  "Task",
+  "TimeoutError",
+  "TimerHandle",
+  "VirtualClock",
+  "allTasks",
+  "blockingRefusal",
+  "createTask",
+  "currentTask",
+  "defaultExceptionHandler",
+  "ensureFuture",
+  "fromPromise",
+  "getRunningLoop",
+  "hasMessageChannel",
+  "hasSetImmediate",
+  "run",
+  "runSync",
+  "sleep",
+];
+
+Deno.test("mod.ts exports exactly the pinned list of runtime names", () => {
+  assertEquals(Object.keys(mod).sort(), EXPECTED);
+});
+
+Deno.test("every runtime export of mod.ts is a function or a class (no stray values)", () => {
+  const notCallable = Object.entries(mod).filter(([, value]) => typeof value !== "function").map(([name]) => name);
+  assertEquals(notCallable, []);
+});
+
+Deno.test("every exported error class extends Error and names itself", () => {
+  const errors = [mod.CancelledError, mod.CannotBlockError, mod.InvalidStateError, mod.TimeoutError];
+  for (const ErrorClass of errors) {
+    const error = new ErrorClass("message", { cause: "why" });
+    assertEquals([error instanceof Error, error.name, error.message, error.cause], [
+      true,
+      ErrorClass.name,
+      "message",
+      "why",
+    ]);
+  }
+  const deadlock = new mod.DeadlockError([], "");
+  assertEquals([deadlock instanceof Error, deadlock.name], [true, "DeadlockError"]);
+});
