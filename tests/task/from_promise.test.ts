@@ -101,11 +101,19 @@ Deno.test("cancelling the awaiting task aborts fromPromise's signal with the Can
     task.cancel("user left");
     const error = yield* caught(task);
     const s = signal as unknown as AbortSignal;
-    return [s.aborted, s.reason instanceof CancelledError, (s.reason as Error).message, error, task.cancelled()];
+    return [
+      s.aborted,
+      s.reason instanceof CancelledError,
+      (s.reason as Error).message,
+      error,
+      task.cancelled(),
+      s.reason,
+    ];
   });
   assertEquals(out.slice(0, 3), [true, true, "user left"]);
   assertInstanceOf(out[3], CancelledError);
   assertEquals(out[4], true);
+  assertStrictEquals(out[5], out[3]); // the signal's reason is the very CancelledError the task ended with
 });
 
 Deno.test("a cancelled fromPromise ignores the promise when it settles later", async () => {

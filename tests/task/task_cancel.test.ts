@@ -568,3 +568,46 @@ Deno.test("cancel() of a task does not cancel futures it is not awaiting", async
   }, virtual);
   assertEquals(out, true);
 });
+
+Deno.test("cancelling only the future a task awaits raises CancelledError in the task, which then ends cancelled", async () => {
+  const out = await run(function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    const task = createTask((function* () {
+      yield* fut;
+      return 12;
+    })());
+    yield;
+    fut.cancel("inner");
+    const error = yield* caught(task);
+    return [fut.cancelled(), task.cancelled(), task.cancelling(), (error as Error).message];
+  }, virtual);
+  assertEquals(out, [true, true, 0, "inner"]);
+});
+
+Deno.test("cancelling both the awaited future and then the task ends the task cancelled", async () => {
+  const out = await run(function* () {
+    const fut = getRunningLoop().createFuture<number>();
+    const task = createTask((function* () {
+      yield* fut;
+      return 12;
+    })());
+    yield;
+    fut.cancel();
+    const accepted = task.cancel();
+    yield* caught(task);
+    return [accepted, fut.cancelled(), task.cancelled()];
+  }, virtual);
+  assertEquals(out, [true, true, true]);
+});
+
+Deno.test("a task prints as cancelling between cancel() and its end, then as cancelled", async () => {
+  const texts = await run(function* () {
+    const task = createTask(sleep(100), { name: "victim" });
+    yield;
+    task.cancel();
+    const cancelling = String(task);
+    yield* caught(task);
+    return [cancelling.startsWith("<Task cancelling name=victim"), String(task)];
+  }, virtual);
+  assertEquals(texts, [true, "<Task cancelled name=victim>"]);
+});
