@@ -26,16 +26,16 @@ export function describeValue(value: unknown): string {
       return `a function${name}`;
     }
   }
+  const own = (value as object).toString;
+  if (typeof own === "function" && own !== Object.prototype.toString) {
+    const text = String(value);
+    if (text.startsWith("<")) return text; // yieldio objects (futures, tasks, handles) print themselves
+  }
   if (typeof (value as PromiseLike<unknown>).then === "function") return "a Promise";
   const tag = Object.prototype.toString.call(value).slice(8, -1);
   if (tag === "Generator") return "a generator object";
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   const ctor = (value as object).constructor;
-  const own = (value as object).toString;
-  if (typeof own === "function" && own !== Object.prototype.toString) {
-    const text = String(value);
-    if (text.startsWith("<")) return text; // yieldio objects print themselves
-  }
   return typeof ctor === "function" && ctor.name !== "" && ctor.name !== "Object"
     ? `a ${ctor.name} object`
     : "an object";

@@ -128,7 +128,7 @@ export class EventLoop extends BaseEventLoop {
    * @throws Its exception; `InvalidStateError` when the loop stopped first.
    */
   async runUntilComplete<T>(awaitable: Awaitable<T>): Promise<T> {
-    this._checkCanRun();
+    this._prepareDriver(false); // before a task exists that a refused start would strand
     const future = ensureFuture(awaitable, this);
     future._addCallback(stopWhenDone, future);
     try {
@@ -149,7 +149,7 @@ export class EventLoop extends BaseEventLoop {
    *   `CannotBlockError` on a browser window's main thread.
    */
   runUntilCompleteSync<T>(awaitable: Awaitable<T>): T {
-    this._checkCanRun();
+    this._prepareDriver(true);
     const future = ensureFuture(awaitable, this);
     future._addCallback(stopWhenDone, future);
     try {

@@ -305,7 +305,7 @@ export class Future<T> implements PromiseLike<T> {
 
   /** @returns A description like `<Future finished result=42>`. */
   toString(): string {
-    return `<${this.constructor.name} ${this._describeState()}>`;
+    return `<Future ${this._describeState()}>`; // not constructor.name: minifiers rename classes
   }
 
   /** @internal The state part of `toString()`, shared with Task. */

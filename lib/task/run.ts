@@ -48,7 +48,8 @@ export type Main<T> = Coro<T> | (() => Coro<T>);
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const loop = newLoopFor(main, options, "run()");
   try {
-    return await loop.runUntilComplete(loop.createTask(coroutineOf(main, "run()")));
+    // runUntilComplete makes main's task only once the driver can start.
+    return await loop.runUntilComplete(coroutineOf(main, "run()"));
   } finally {
     try {
       const leftovers = cancelLeftovers(loop);
@@ -90,7 +91,7 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
 export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   const loop = newLoopFor(main, options, "runSync()");
   try {
-    return loop.runUntilCompleteSync(loop.createTask(coroutineOf(main, "runSync()")));
+    return loop.runUntilCompleteSync(coroutineOf(main, "runSync()"));
   } finally {
     try {
       const leftovers = cancelLeftovers(loop);

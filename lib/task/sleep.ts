@@ -95,7 +95,8 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
       case ARMED:
         throw new InvalidStateError(`${this} was resumed before its timer fired; drive sleep() with a Task`);
     }
-    return { done: true, value: undefined as T };
+    // asyncio: "cannot reuse already awaited coroutine".
+    throw new InvalidStateError(`${this} was already awaited; a sleep() can be driven once`);
   }
 
   throw(error: unknown): never {

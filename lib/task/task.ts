@@ -124,12 +124,12 @@ export class Task<T> extends Future<T> implements SleepingTask {
     this._markSeen();
     if (this.done()) return false;
     this.#cancelBits += ONE_REQUEST;
+    if (message !== undefined) Task.#extrasOf(this).cancelMessage = message; // for the signal, now or later
     const abort = Task.#extras(this)?.abort;
     if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
     const waitingOn = this.#waitingOn;
     if (waitingOn !== null && waitingOn.cancel(message)) return true;
     this.#cancelBits |= MUST_CANCEL;
-    if (message !== undefined) Task.#extrasOf(this).cancelMessage = message;
     return true;
   }
 
@@ -314,9 +314,12 @@ export class Task<T> extends Future<T> implements SleepingTask {
 
   /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
   override toString(): string {
-    let state = this._describeState();
+    const described = this._describeState(); // "pending", "cancelled" or "finished result=…"
+    const space = described.indexOf(" ");
+    let state = space < 0 ? described : described.slice(0, space);
     if (state === "pending" && this.#cancelBits >= ONE_REQUEST) state = "cancelling";
     let text = `<Task ${state} name=${this.getName()}`;
+    if (space >= 0) text += described.slice(space);
     if (this.#waitingOn !== null) text += ` waiting=${String(this.#waitingOn)}`;
     const createdAt = Task.#extras(this)?.createdAt;
     if (createdAt !== undefined) text += ` created at ${createdAt}`;
