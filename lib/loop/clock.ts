@@ -11,6 +11,8 @@
  * @module
  */
 
+import { describeValue } from "../_describe.ts";
+
 /** A monotonic source of milliseconds for an event loop. */
 export interface Clock {
   /** Milliseconds on this clock's own scale; never decreases. */
@@ -102,6 +104,32 @@ export class VirtualClock implements Clock {
 }
 
 let probedResolution: number | undefined;
+let sharedRealClock: PerformanceClock | undefined;
+
+/** @internal The host clock, made once per thread (its resolution probe costs ~0.5 ms). */
+export function realClock(): PerformanceClock {
+  return sharedRealClock ??= new PerformanceClock();
+}
+
+/**
+ * @internal Resolves a loop's `clock` option: `"real"` (the default),
+ * `"virtual"`, or a {@linkcode Clock} object.
+ *
+ * @throws {TypeError} For anything else, or a Clock without a numeric resolution.
+ */
+export function clockFor(option: unknown): Clock {
+  if (option === undefined || option === "real") return realClock();
+  if (option === "virtual") return new VirtualClock();
+  if (typeof option !== "object" || option === null || typeof (option as Clock).now !== "function") {
+    throw new TypeError(`clock must be "real", "virtual" or a Clock object, got ${describeValue(option)}`);
+  }
+  const resolution = (option as Clock).resolution;
+  if (typeof resolution !== "number" || !(resolution >= 0)) {
+    // Without it, `now + resolution` is NaN and no timer would ever be due.
+    throw new TypeError(`a Clock needs a resolution in ms (a number >= 0), got ${describeValue(resolution)}`);
+  }
+  return option as Clock;
+}
 
 /**
  * The smallest positive step between consecutive reads, capped at 1 ms:

@@ -69,7 +69,10 @@ export class Handle {
   /** @internal Runs the callback unless cancelled; errors propagate to the loop. */
   _run(): void {
     const callback = this.#callback;
-    if (callback !== null) callback(...this.#args);
+    if (callback === null) return;
+    const args = this.#args;
+    if (args.length === 0) callback(); // a plain call is much cheaper than a spread of nothing
+    else callback(...args);
   }
 
   /** The callback's name, for messages: `fn`, or `<anonymous>`. */

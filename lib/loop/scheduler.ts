@@ -1,0 +1,392 @@
+/**
+ * The scheduling half of the loop core: what is scheduled, and one iteration
+ * over it. A ready queue, a timer heap and a clock — nothing about futures,
+ * tasks, or how the loop is driven (`base_event_loop.ts` adds that).
+ *
+ * One iteration is five named phases, listed in the same order in the README
+ * ("How one iteration works"):
+ *
+ * 1. **drop cancelled timers** off the top of the heap (or rebuild it when most
+ *    of it is cancelled);
+ * 2. **compute the idle timeout**: 0 when work is ready or the loop is
+ *    stopping, the time to the next deadline, or `null` when nothing is
+ *    scheduled;
+ * 3. **wait**: jump a virtual clock to the deadline, or block a blocking
+ *    driver; a host driver never waits here (it hands the timeout to its
+ *    adapter between slices);
+ * 4. **move due timers** to the back of the ready queue, in `(when, seq)`
+ *    order, so they run after the callbacks that were already ready;
+ * 5. **run the ready snapshot**: exactly the callbacks that were queued when
+ *    this phase began. Work they queue waits for the next iteration.
+ *
+ * Phase 5 is the only place callbacks run, and the only place that orders
+ * ready work; `seq`, assigned in {@linkcode Scheduler._scheduleTimer}, is the
+ * only thing that orders equal deadlines.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { InvalidStateError } from "../errors.ts";
+import { type Clock, clockFor, realClock, VirtualClock } from "./clock.ts";
+import { ExceptionHandling } from "./exception_handling.ts";
+import { type Callback, describeCallback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
+import { type ReadyFn, ReadyQueue } from "./ready_queue.ts";
+import { type TimerEntry, TimerHeap } from "./timer_heap.ts";
+
+/** The options the scheduling core reads. */
+export interface SchedulerOptions {
+  /**
+   * `"real"` (default): `performance.now()`. `"virtual"`: starts at 0 and jumps
+   * to the next deadline whenever nothing is ready. Or any {@linkcode Clock}.
+   */
+  clock?: "real" | "virtual" | Clock;
+  /** Debug mode: slow-callback warnings and creation sites (default false). */
+  debug?: boolean;
+}
+
+/** Ready queue, timer heap and clock, and one iteration over them; see the module doc. */
+export class Scheduler extends ExceptionHandling implements TimerOwner {
+  #clock: Clock;
+  /** The host clock, for measuring real durations even on a virtual loop. */
+  #real: Clock;
+  #ready = new ReadyQueue();
+  #timers = new TimerHeap<TimerEntry>();
+  #timerSeq = 0;
+  #refs = 0;
+  #stopping = false;
+  #closed = false;
+  /** Invariant: true only while a driver waits for the host with nothing posted; new work must wake it. */
+  #sleeping = false;
+
+  /**
+   * @param options Clock and debug mode.
+   * @throws {TypeError} For an unknown clock.
+   */
+  constructor(options: SchedulerOptions = {}) {
+    super(options.debug === true);
+    this.#real = realClock();
+    this.#clock = clockFor(options.clock);
+  }
+
+  /** @returns The loop's current time in ms (its clock's `now()`). */
+  time(): number {
+    return this.#clock.now();
+  }
+
+  /**
+   * Schedules `callback(...args)` for the next iteration, after everything
+   * already scheduled (FIFO).
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   * @throws {TypeError} When `callback` is not a function.
+   * @throws {InvalidStateError} When the loop is closed.
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    if (typeof callback !== "function") throw notAFunction(callback, "callSoon");
+    const handle = new Handle(callback as Callback, args);
+    this._callSoon(runEntry, handle);
+    return handle;
+  }
+
+  /**
+   * {@linkcode callSoon} for host callbacks (a `fetch` completion, a DOM event,
+   * a worker message): the entry that wakes a loop waiting on its host.
+   *
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle that can cancel the call.
+   * @throws {TypeError} When `callback` is not a function.
+   * @throws {InvalidStateError} When the loop is closed.
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+    // One thread: when host code runs, the loop is not inside an iteration, so
+    // the wake-up every scheduling call makes is all it takes. Other threads
+    // will enter through the blocking adapter's shared cell.
+    return this.callSoon(callback, ...args);
+  }
+
+  /**
+   * Schedules `callback(...args)` to run `delay` ms from now. A delay of 0 or
+   * less runs it in the next iteration, after the callbacks already ready.
+   *
+   * @param delay Milliseconds; `Infinity` never fires.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle with the absolute deadline (`when()`).
+   * @throws {TypeError} When `delay` is not a number or `callback` not a function.
+   * @throws {RangeError} When `delay` is NaN.
+   */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkTime(delay, "callLater", "delay");
+    if (typeof callback !== "function") throw notAFunction(callback, "callLater");
+    return this.#callAt(this.#clock.now() + delay, callback as Callback, args);
+  }
+
+  /**
+   * Schedules `callback(...args)` at the absolute time `when` (`loop.time()`
+   * scale). Timers with equal deadlines run in the order they were scheduled.
+   *
+   * @param when Milliseconds on the loop's clock; `Infinity` never fires.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @returns A handle with the deadline (`when()`).
+   * @throws {TypeError} When `when` is not a number or `callback` not a function.
+   * @throws {RangeError} When `when` is NaN.
+   */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle {
+    checkTime(when, "callAt", "when");
+    if (typeof callback !== "function") throw notAFunction(callback, "callAt");
+    return this.#callAt(when, callback as Callback, args);
+  }
+
+  #callAt(when: number, callback: Callback, args: unknown[]): TimerHandle {
+    const handle = new TimerHandle(when, callback, args, this);
+    this._scheduleTimer(when, handle);
+    return handle;
+  }
+
+  /**
+   * @internal Queues `fn(arg)` as ready work: the allocation-free path that
+   * done-callbacks and task wake-ups use.
+   */
+  _callSoon(fn: ReadyFn, arg: unknown): void {
+    if (this.#closed) throw closedError();
+    this.#ready.push(fn, arg);
+    if (this.#sleeping) this.#wake();
+  }
+
+  /** @internal Adds a timer entry due at `when`; `Infinity` is never due and is not stored. */
+  _scheduleTimer(when: number, entry: TimerEntry): void {
+    if (this.#closed) throw closedError();
+    if (when === Infinity) return;
+    this.#timers.push(when, this.#timerSeq++, entry);
+    if (this.#sleeping) this.#wake();
+  }
+
+  /** @internal Called once by each timer entry cancelled while in the heap. */
+  _timerCancelled(): void {
+    this.#timers.noteCancelled();
+  }
+
+  /**
+   * Counts one host wake-up still expected (a pending host promise, a worker
+   * job). A virtual clock does not jump while any is counted, and a loop with
+   * one is not deadlocked.
+   */
+  ref(): void {
+    this.#refs++;
+  }
+
+  /**
+   * Releases one {@linkcode ref}.
+   *
+   * @throws {InvalidStateError} Without a matching `ref()`.
+   */
+  unref(): void {
+    if (this.#refs === 0) throw new InvalidStateError("unref() was called more often than ref()");
+    if (--this.#refs === 0 && this.#sleeping) this.#wake();
+  }
+
+  /**
+   * Asks the loop to stop: the current iteration finishes, then the driver
+   * returns. Called before a driver starts, the next run does one iteration.
+   */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#sleeping) this.#wake();
+  }
+
+  /** @returns Whether the loop was closed. */
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  // ----------------------------------------------------------- one iteration
+
+  /** @internal One iteration (the five phases); returns how many callbacks ran. */
+  _iterate(): number {
+    this.#timers.dropCancelled(); //                 1. drop cancelled timers
+    const timeout = this.#idleTimeout(); //          2. compute the idle timeout
+    if (timeout !== 0) this._idleWait(timeout); //   3. wait (how: see _idleWait)
+    this.#moveDueTimers(); //                        4. move due timers
+    return this.#runReady(); //                      5. run the ready snapshot
+  }
+
+  /**
+   * @internal Phase 3. Here: a virtual clock with no host work owed jumps to
+   * the next deadline. `BaseEventLoop` adds blocking and deadlock detection.
+   */
+  _idleWait(timeout: number | null): void {
+    if (timeout !== null && this._canJump()) this.#clock.jumpTo!(this.#timers.peekWhen());
+  }
+
+  /** 0 when work is ready or the loop stops; ms to the next deadline; null when none. */
+  #idleTimeout(): number | null {
+    if (this.#ready.length > 0 || this.#stopping) return 0;
+    const when = this.#timers.peekWhen();
+    if (when === Infinity) return null;
+    const delta = when - this.#clock.now();
+    return delta > this.#clock.resolution ? delta : 0;
+  }
+
+  #moveDueTimers(): void {
+    const timers = this.#timers;
+    if (timers.size === 0) return;
+    const end = this.#clock.now() + this.#clock.resolution;
+    while (timers.size > 0 && timers.peekWhen() <= end) {
+      const timer = timers.pop();
+      if (!timer.cancelled()) this.#ready.push(runEntry, timer);
+    }
+  }
+
+  #runReady(): number {
+    const ready = this.#ready;
+    const count = ready.length; // the snapshot: later arrivals wait for the next iteration
+    if (this.getDebug()) {
+      this.#runReadyTimed(count);
+      return count;
+    }
+    for (let n = count; n > 0; n--) {
+      const fn = ready.pop();
+      const arg = ready.poppedArg;
+      try {
+        fn(arg);
+      } catch (exception) {
+        this.#reportCallbackError(exception, fn, arg);
+      }
+    }
+    ready.poppedArg = undefined;
+    return count;
+  }
+
+  /** Debug mode's phase 5: the same, timing each callback. */
+  #runReadyTimed(count: number): void {
+    const ready = this.#ready, real = this.#real;
+    for (let n = count; n > 0; n--) {
+      const fn = ready.pop();
+      const arg = ready.poppedArg;
+      const start = real.now();
+      try {
+        fn(arg);
+      } catch (exception) {
+        this.#reportCallbackError(exception, fn, arg);
+      }
+      const took = real.now() - start;
+      if (took >= this.slowCallbackDuration) {
+        console.warn(`yieldio: executing ${describeWork(fn, arg)} took ${took.toFixed(3)} ms`);
+      }
+    }
+    ready.poppedArg = undefined;
+  }
+
+  #reportCallbackError(exception: unknown, fn: ReadyFn, arg: unknown): void {
+    this.callExceptionHandler({
+      message: `Exception in callback ${describeWork(fn, arg)}`,
+      exception,
+      ...(arg instanceof Handle ? { handle: arg } : {}),
+    });
+  }
+
+  // -------------------------------------------------- what drivers ask about
+
+  /** @internal Whether an iteration now would run something (or jump a virtual clock). */
+  _canProgressNow(): boolean {
+    if (this.#ready.length > 0 || this.#stopping) return true;
+    const when = this.#timers.peekWhen();
+    if (when === Infinity) return false;
+    if (this.#clock.jumpTo !== undefined) return this.#refs === 0;
+    return when <= this.#clock.now() + this.#clock.resolution;
+  }
+
+  /** @internal Whether the clock is one the loop moves itself (virtual time). */
+  _isVirtual(): boolean {
+    return this.#clock.jumpTo !== undefined;
+  }
+
+  /** @internal The host's clock, for real durations (slices) even under virtual time. */
+  _realNow(): number {
+    return this.#real.now();
+  }
+
+  /** @internal Whether idle time may be skipped: a virtual clock with no host wake-up owed. */
+  _canJump(): boolean {
+    return this.#clock.jumpTo !== undefined && this.#refs === 0;
+  }
+
+  /** @internal Whether nothing can ever wake this loop: nothing ready, no timer, no ref. */
+  _stuck(): boolean {
+    return this.#ready.length === 0 && !this.#stopping && this.#timers.peekWhen() === Infinity &&
+      this.#refs === 0;
+  }
+
+  /** @internal How long a host driver may sleep: ms to the next real deadline, or null for "until woken". */
+  _hostTimeout(): number | null {
+    const when = this.#timers.peekWhen();
+    if (when === Infinity || this.#clock.jumpTo !== undefined) return null; // virtual time waits on the host only
+    return when - this.#clock.now();
+  }
+
+  /** @internal Whether the ready queue holds work (the blocking driver's last look). */
+  _hasReady(): boolean {
+    return this.#ready.length > 0;
+  }
+
+  /** @internal Whether `stop()` was requested. */
+  _isStopping(): boolean {
+    return this.#stopping;
+  }
+
+  /** @internal Clears a stop request once a driver has honoured it. */
+  _clearStopping(): void {
+    this.#stopping = false;
+  }
+
+  /** @internal A driver went back to the host; the next scheduling call must wake it. */
+  _sleepUntilWoken(sleeping: boolean): void {
+    this.#sleeping = sleeping;
+  }
+
+  /** @internal Wakes the driver that went back to the host; `BaseEventLoop` knows how. */
+  _wakeDriver(): void {}
+
+  #wake(): void {
+    this.#sleeping = false;
+    this._wakeDriver();
+  }
+
+  /** @internal Discards every callback and timer; scheduling throws from now on. */
+  _closeQueues(): void {
+    this.#closed = true;
+    this.#ready.clear();
+    this.#timers.clear();
+  }
+
+  /** @internal A short description of the queues, for `toString()`. */
+  _describeQueues(): string {
+    const clock = this.#clock instanceof VirtualClock ? " clock=virtual" : "";
+    return `${clock} ready=${this.#ready.length} timers=${this.#timers.size}`;
+  }
+}
+
+function describeWork(fn: ReadyFn, arg: unknown): string {
+  return fn === runEntry || (typeof arg === "object" && arg !== null) ? String(arg) : describeCallback(fn);
+}
+
+/** @internal The error every scheduling call on a closed loop throws. */
+export function closedError(): InvalidStateError {
+  return new InvalidStateError("the event loop is closed");
+}
+
+function notAFunction(callback: unknown, method: string): TypeError {
+  return new TypeError(`${method} expects a function to call, got ${describeValue(callback)}`);
+}
+
+function checkTime(value: unknown, method: string, name: string): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`${method} expects ${name} as a number of ms, got ${describeValue(value)}`);
+  }
+  if (Number.isNaN(value)) throw new RangeError(`${method} got NaN for ${name}; pass a number of ms`);
+}
