@@ -1,0 +1,349 @@
+/**
+ * yieldio's benchmark suite: `deno task bench` (add `--quick` for a < 60 s
+ * smoke test, `--only=seed,switch,...` for a subset, `--rounds=N`).
+ *
+ * Every scenario runs yieldio and its peers in the same run, alternating, for
+ * several rounds, and prints a markdown table (median, min–max, ratio to
+ * yieldio) on stdout; progress goes to stderr. A full run writes
+ * `bench/results.json` (machine, command, date, every sample) for tracking;
+ * `--quick` and `--only` runs write `.bench-out/results.json` instead, so a
+ * smoke test never overwrites the tracked figures.
+ *
+ * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
+ * 3 switch, 4 sleep0, 5 timers (in-process), 6 queue (waits for Queue),
+ * 7 idle (idle adapters in Deno and Node).
+ *
+ * @module
+ */
+
+import * as yieldio from "../mod.ts";
+import { describeMachine, loadAverage, type Machine, machineMarkdown } from "./_machine.ts";
+import { fmtMs, fmtRate, fmtRatio, median } from "./_stats.ts";
+import { markdownTable } from "./_table.ts";
+import { type IdleResult, runIdle } from "./scenarios/idle.ts";
+import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
+import { runSeedScale, type SeedResult, type TargetCheck } from "./scenarios/seed_scale.ts";
+
+const SCENARIOS = ["seed", "dispatch", "switch", "sleep0", "timers", "queue", "idle"] as const;
+const MICRO_ROUNDS = 5;
+/** The issue's floor for timer schedule+cancel pairs per second. */
+const TIMER_TARGET_PER_S = 5_000_000;
+
+interface Options {
+  quick: boolean;
+  only: Set<string> | null;
+  rounds: number | null;
+  out: string;
+}
+
+function parseOptions(args: string[]): Options {
+  let quick = false, only: Set<string> | null = null, rounds: number | null = null, out: string | null = null;
+  for (const arg of args) {
+    if (arg === "--quick") quick = true;
+    else if (arg.startsWith("--only=")) {
+      only = new Set(arg.slice("--only=".length).split(",").filter((s) => s !== ""));
+      for (const s of only) {
+        if (!(SCENARIOS as readonly string[]).includes(s)) usage(`unknown scenario "${s}"`);
+      }
+    } else if (arg.startsWith("--rounds=")) {
+      rounds = Number(arg.slice("--rounds=".length));
+      if (!Number.isInteger(rounds) || rounds < 1) usage("--rounds needs a positive integer");
+    } else if (arg.startsWith("--out=")) out = arg.slice("--out=".length);
+    else usage(`unknown argument "${arg}"`);
+  }
+  const root = new URL("../", import.meta.url).pathname;
+  out ??= quick || only !== null ? `${root}.bench-out/results.json` : `${root}bench/results.json`;
+  return { quick, only, rounds, out };
+}
+
+function usage(problem: string): never {
+  console.error(
+    `${problem}\nusage: deno task bench [--quick] [--only=${SCENARIOS.join(",")}] [--rounds=N] [--out=file]`,
+  );
+  Deno.exit(2);
+}
+
+const log = (line: string) => console.error(line);
+
+async function hasCommand(cmd: string, args: string[]): Promise<boolean> {
+  try {
+    return (await new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
+// ------------------------------------------------------------------ scenarios 2–5
+
+interface MicroSideResult {
+  label: string;
+  yieldio: boolean;
+  samplesMs: number[];
+  medianMs: number;
+  medianRate: number;
+  /** Reference yieldio rate ÷ this side's rate: > 1 means yieldio is faster. */
+  ratio: number;
+}
+
+interface MicroResult {
+  id: string;
+  title: string;
+  unit: string;
+  n: number;
+  rounds: number;
+  sides: MicroSideResult[];
+  notes: string[];
+}
+
+/** Runs one sample of one micro side in a fresh process; returns its time(s) in ms. */
+async function microSample(
+  id: string,
+  sideIndex: number,
+  quick: boolean,
+  python: boolean,
+  repeat = 1,
+): Promise<number[]> {
+  const script = new URL("./scenarios/micro.ts", import.meta.url).pathname;
+  const args = ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script, id, String(sideIndex)];
+  if (quick) args.push("--quick");
+  if (python) args.push("--python");
+  if (repeat > 1) args.push(`--repeat=${repeat}`);
+  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) {
+    throw new Error(`micro ${id} side ${sideIndex} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
+  }
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string);
+}
+
+/** Runs the sides of one micro scenario alternately, a fresh process per sample, rotating the order each round. */
+async function runMicro(
+  scenario: MicroScenario,
+  quick: boolean,
+  rounds: number,
+  python: boolean,
+): Promise<MicroResult> {
+  const sides = scenario.sides;
+  const samples = sides.map((): number[] => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < sides.length; i++) {
+      const k = (i + round) % sides.length;
+      samples[k].push(...await microSample(scenario.id, k, quick, python));
+    }
+    log(`  ${scenario.id} round ${round + 1}/${rounds}: ${samples.map((s) => fmtMs(median(s))).join(", ")}`);
+  }
+  const n = quick ? scenario.quickN : scenario.n;
+  const results = sides.map((side, k): MicroSideResult => {
+    const medianMs = median(samples[k]);
+    return {
+      label: side.label,
+      yieldio: side.yieldio,
+      samplesMs: samples[k],
+      medianMs,
+      medianRate: n / medianMs * 1000,
+      ratio: NaN,
+    };
+  });
+  const reference = results.find((r) => r.yieldio) as MicroSideResult;
+  for (const r of results) r.ratio = reference.medianRate / r.medianRate;
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    unit: scenario.unit,
+    n,
+    rounds,
+    sides: results,
+    notes: scenario.notes,
+  };
+}
+
+function renderMicro(r: MicroResult, targets: TargetCheck[]): string {
+  const reference = r.sides.find((s) => s.yieldio) as MicroSideResult;
+  const rows = r.sides.map((s) => {
+    const rates = s.samplesMs.map((ms) => r.n / ms * 1000);
+    return [
+      s.label,
+      fmtRate(s.medianRate),
+      `${fmtRate(Math.min(...rates))}–${fmtRate(Math.max(...rates))}`,
+      fmtMs(s.medianMs),
+      fmtRatio(s.ratio),
+    ];
+  });
+  const parts = [
+    `## ${r.title}`,
+    "",
+    `${r.n.toLocaleString("en-US")} ${r.unit} per side, ${r.rounds} round${r.rounds === 1 ? "" : "s"}, median. ` +
+    `× = ${reference.label} rate ÷ this side's rate (> 1: yieldio is faster).`,
+    "",
+    markdownTable([`side`, `${r.unit}/s`, "min–max", "time", "×"], rows),
+    "",
+    ...r.notes.map((note) => `- ${note}`),
+  ];
+  for (const t of targets) parts.push(`- Target ${t.target}: **${t.value} — ${t.verdict}**`);
+  parts.push("");
+  return parts.join("\n");
+}
+
+function microTargets(r: MicroResult): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const yieldioSides = r.sides.filter((s) => s.yieldio);
+  const versus = (peerLabel: string, what: string) => {
+    const peer = r.sides.find((s) => s.label === peerLabel);
+    if (peer === undefined) return;
+    for (const y of yieldioSides) {
+      const ratio = y.medianRate / peer.medianRate;
+      checks.push({
+        target: `${what}: ${y.label} ≥ ${peer.label}`,
+        value: fmtRatio(ratio),
+        met: ratio >= 1,
+        verdict: ratio >= 1 ? "met" : `missed: needs ${fmtRatio(1 / ratio)} its speed`,
+      });
+    }
+  };
+  if (r.id.startsWith("dispatch")) versus("queueMicrotask", `callSoon dispatch (${r.id})`);
+  if (r.id === "switch") versus("native async/await", "task switch");
+  if (r.id === "timers") {
+    for (const y of yieldioSides) {
+      const met = y.medianRate >= TIMER_TARGET_PER_S;
+      checks.push({
+        target: `timer schedule+cancel ≥ 5 M pairs/s: ${y.label}`,
+        value: fmtRate(y.medianRate),
+        met,
+        verdict: met ? "met" : `missed by ${fmtRate(TIMER_TARGET_PER_S - y.medianRate)}`,
+      });
+    }
+  }
+  return checks;
+}
+
+// ------------------------------------------------------------------ scenario 6
+
+function renderQueue(): { markdown: string; status: string } {
+  const exported = "Queue" in yieldio;
+  const status = exported
+    ? "yieldio now exports Queue, but this scenario is not written yet"
+    : "waits for Queue (issue: sync primitives)";
+  const markdown = [
+    "## 6. Bounded Queue producer/consumer throughput",
+    "",
+    markdownTable(["side", "items/s", "note"], [
+      ["yieldio Queue", "—", status],
+      [
+        "peers (asyncio.Queue, Effection createQueue/createChannel)",
+        "—",
+        "to run beside yieldio's Queue when it exists",
+      ],
+    ], "lrl"),
+    "",
+  ].join("\n");
+  return { markdown, status };
+}
+
+// ------------------------------------------------------------------ main
+
+const options = parseOptions(Deno.args);
+const selected = (id: string) => options.only === null || options.only.has(id);
+
+const [machine, python, node] = await Promise.all([
+  describeMachine(),
+  hasCommand("python3", ["--version"]),
+  hasCommand("node", ["--version"]),
+]);
+const command = `deno task bench${Deno.args.length ? ` ${Deno.args.join(" ")}` : ""}` +
+  ` (deno run -A --v8-flags=--expose-gc bench/run.ts)`;
+const started = new Date();
+const markdown: string[] = [
+  `# yieldio benchmarks — ${started.toISOString().slice(0, 10)}`,
+  "",
+  machineMarkdown(machine),
+  `- Command: \`${command}\``,
+  `- Load average (1/5/15 min) at the start: ${loadAverage() ?? "unknown"}`,
+  "",
+];
+if (!python) markdown.push("- python3 not found: the asyncio peers are skipped.", "");
+console.log(markdown.join("\n"));
+
+const results: {
+  date: string;
+  command: string;
+  machine: Machine;
+  loadAverage: { start: string | null; end?: string | null };
+  options: { quick: boolean; only: string[] | null; rounds: number | null };
+  seed?: Omit<SeedResult, "markdown">;
+  micro: MicroResult[];
+  queue?: string;
+  idle?: Omit<IdleResult, "markdown">;
+  targets: TargetCheck[];
+  durationS?: number;
+} = {
+  date: started.toISOString(),
+  command,
+  machine,
+  loadAverage: { start: loadAverage() },
+  options: { quick: options.quick, only: options.only && [...options.only], rounds: options.rounds },
+  micro: [],
+  targets: [],
+};
+
+function emit(section: string): void {
+  console.log(section);
+  markdown.push(section);
+}
+
+if (selected("seed")) {
+  log("1. seed scenario at scale");
+  const { markdown: md, ...seed } = await runSeedScale({ quick: options.quick, rounds: options.rounds, python, log });
+  results.seed = seed;
+  results.targets.push(...seed.targets);
+  emit(md);
+}
+
+for (const scenario of microScenarios(python)) {
+  const group = scenario.id.split("-")[0];
+  if (!selected(group)) continue;
+  log(`${scenario.title}`);
+  const r = await runMicro(scenario, options.quick, options.rounds ?? (options.quick ? 1 : MICRO_ROUNDS), python);
+  const checks = microTargets(r);
+  results.micro.push(r);
+  results.targets.push(...checks);
+  emit(renderMicro(r, checks));
+}
+
+if (selected("queue")) {
+  const q = renderQueue();
+  results.queue = q.status;
+  emit(q.markdown);
+}
+
+if (selected("idle")) {
+  log("7. idle adapters");
+  const { markdown: md, ...idle } = await runIdle({ quick: options.quick, node, log });
+  results.idle = idle;
+  emit(md);
+}
+
+if (results.targets.length > 0) {
+  emit([
+    "## Targets (issue)",
+    "",
+    markdownTable(
+      ["target", "measured", "verdict"],
+      results.targets.map((t) => [t.target, t.value, t.met ? "met" : t.verdict]),
+      "lrl",
+    ),
+    "",
+  ].join("\n"));
+}
+
+results.loadAverage.end = loadAverage();
+emit(
+  `Load average at the end: ${results.loadAverage.end ?? "unknown"}; ${
+    Math.round((Date.now() - started.getTime()) / 1000)
+  } s in all.\n`,
+);
+results.durationS = Math.round((Date.now() - started.getTime()) / 1000);
+Deno.mkdirSync(new URL(".", `file://${options.out}`).pathname, { recursive: true });
+Deno.writeTextFileSync(options.out, JSON.stringify(results, null, 2) + "\n");
+const mdOut = new URL("../.bench-out/results.md", import.meta.url).pathname;
+Deno.mkdirSync(new URL(".", `file://${mdOut}`).pathname, { recursive: true });
+Deno.writeTextFileSync(mdOut, markdown.join("\n"));
+log(`done in ${results.durationS} s; wrote ${options.out} and ${mdOut}`);

@@ -1,0 +1,98 @@
+/**
+ * Scenario 7's orchestration: runs `idle_latency.ts` in Deno, and in Node as
+ * an esbuild bundle of the very same file, then renders one table per runtime.
+ *
+ * @module
+ */
+
+import { type Distribution, fmtMs } from "../_stats.ts";
+import { markdownTable } from "../_table.ts";
+import type { IdleRow } from "./idle_latency.ts";
+
+/** One runtime's report, as `idle_latency.ts` prints it. */
+export interface IdleReport {
+  runtime: string;
+  latenessSamples: number;
+  wakeSamples: number;
+  rows: IdleRow[];
+}
+
+/** The scenario's outcome. */
+export interface IdleResult {
+  reports: IdleReport[];
+  skipped: string[];
+  markdown: string;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SCRIPT = new URL("./idle_latency.ts", import.meta.url).pathname;
+const BUNDLE = `${ROOT}.bench-out/idle_latency.mjs`;
+
+async function runJson(cmd: string, args: string[]): Promise<IdleReport> {
+  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" / "));
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string);
+}
+
+/**
+ * @param options `quick`: fewer samples. `node`: whether Node is installed.
+ *   `log`: progress lines.
+ */
+export async function runIdle(
+  options: { quick: boolean; node: boolean; log: (line: string) => void },
+): Promise<IdleResult> {
+  const flags = options.quick ? ["--quick"] : [];
+  const reports: IdleReport[] = [];
+  const skipped: string[] = [];
+  options.log("  idle adapters: Deno");
+  reports.push(await runJson(Deno.execPath(), ["run", "-A", "--no-lock", SCRIPT, ...flags]));
+  if (options.node) {
+    options.log("  idle adapters: bundling for Node (esbuild), then Node");
+    const build = await new Deno.Command(`${ROOT}node_modules/.bin/esbuild`, {
+      args: [SCRIPT, "--bundle", "--format=esm", "--platform=node", `--outfile=${BUNDLE}`, "--log-level=warning"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output().catch((e: Error) => ({ success: false, stderr: new TextEncoder().encode(e.message) }));
+    if (build.success) reports.push(await runJson("node", [BUNDLE, ...flags]));
+    else skipped.push(`Node: esbuild bundle failed (${new TextDecoder().decode(build.stderr).trim()})`);
+  } else {
+    skipped.push("Node: `node` not found");
+  }
+  skipped.push(
+    "Browsers (Chromium): not run — optional here; research/idle-wait.md §9 has Chromium figures for the bare primitives",
+  );
+  return { reports, skipped, markdown: render(reports, skipped) };
+}
+
+function dist(d: Distribution | undefined | null): string {
+  return d ? `${fmtMs(d.p50)} / ${fmtMs(d.p90)} / ${fmtMs(d.p99)} / ${fmtMs(d.max)}` : "—";
+}
+
+function render(reports: IdleReport[], skipped: string[]): string {
+  const parts = [
+    "## 7. Idle-adapter wake-up latency (p50 / p90 / p99 / max)",
+    "",
+    "- **timer lateness**: `loop.callLater(d)` chained from the previous callback (a task looping on `sleep(d)`); " +
+    "lateness = time it ran − its deadline. The bare row is a plain `setTimeout(d)` chain.",
+    "- **ready-now wake**: the loop idles with nothing scheduled; a host `setTimeout` callback calls " +
+    "`loop.callSoonThreadsafe(cb)`; time until `cb` runs. Bare rows: the same hop through the raw primitive.",
+    "",
+  ];
+  for (const r of reports) {
+    parts.push(
+      `### ${r.runtime} — ${r.latenessSamples} samples at 1 ms (¼ as many at 10 ms), ${r.wakeSamples} wake samples`,
+      "",
+    );
+    parts.push(markdownTable(
+      ["adapter", "callLater(1 ms) lateness", "callLater(10 ms) lateness", "ready-now wake", "note"],
+      r.rows.map((
+        row,
+      ) => [row.adapter, dist(row.lateness["1"]), dist(row.lateness["10"]), dist(row.wake), row.note ?? ""]),
+      "lrrrl",
+    ));
+    parts.push("");
+  }
+  for (const s of skipped) parts.push(`- ${s}`);
+  parts.push("");
+  return parts.join("\n");
+}

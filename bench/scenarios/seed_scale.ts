@@ -1,0 +1,362 @@
+/**
+ * Scenario 1, the seed's program at scale: N tasks each sleeping a seeded
+ * random 0–1000 ms, for N = 1k, 100k, 1M. Every (peer, N, round) is a fresh
+ * child process (`peers/seed_scale_*`), so each peak RSS (VmHWM) belongs to
+ * one peer at one N; peers alternate within a round, in a rotating order.
+ *
+ * Budget: a peer is skipped at an N when its median at the previous N
+ * extrapolates (linearly in overhead) past 120 s, or when its memory growth
+ * extrapolates past what the child could hold — V8's heap limit (4 GiB by
+ * default) or half the machine's RAM — since such a run ends in an
+ * out-of-memory crash after minutes. Native and asyncio are always attempted
+ * at 1M: they are the issue's reference points.
+ *
+ * @module
+ */
+
+import v8 from "node:v8";
+import { MAX_DELAY_MS } from "../_prng.ts";
+import { fmtBytes, fmtCount, fmtMs, fmtRatio, median } from "../_stats.ts";
+import { markdownTable } from "../_table.ts";
+
+const SEED = 42;
+const BUDGET_MS = 120_000;
+const CHILD_TIMEOUT_MS = 10 * 60_000;
+const MIB = 1024 * 1024;
+
+/** The issue's yieldio targets at 1M tasks. */
+export const SEED_TARGETS = { overheadMs: 1000, peakRssBytes: 400 * MIB };
+
+interface PeerSpec {
+  id: string;
+  label: string;
+  /** Command line for one run; `heap` selects the heap-per-task mode (JS peers only). */
+  command(n: number, heap: boolean): string[];
+  heapMode: boolean;
+  mustAttempt: boolean;
+  /** The issue's reference figures, by N. */
+  reference: Record<number, string>;
+}
+
+/** One timing run as a child reports it. */
+export interface SeedRun {
+  wallMs: number;
+  longestSleepMs: number;
+  overheadMs: number;
+  /** User + system CPU time of the child over the same span (all threads, GC helpers included). */
+  cpuMs: number;
+  peakRssBytes: number;
+  baselineRssBytes: number;
+  rssPerTaskBytes: number;
+  delaySum: number;
+}
+
+/** One peer at one N. */
+export interface SeedCell {
+  peer: string;
+  label: string;
+  n: number;
+  status: "ok" | "skipped" | "failed";
+  note?: string;
+  runs: SeedRun[];
+  overheadMedianMs?: number;
+  wallMedianMs?: number;
+  cpuMedianMs?: number;
+  peakRssMedianBytes?: number;
+  rssPerTaskMedianBytes?: number;
+  heapPerTaskBytes?: number;
+}
+
+/** The scenario's outcome: every cell plus the rendered markdown. */
+export interface SeedResult {
+  seed: number;
+  ns: number[];
+  roundsByN: Record<number, number>;
+  cells: SeedCell[];
+  targets: TargetCheck[];
+  markdown: string;
+}
+
+/** One target verdict. */
+export interface TargetCheck {
+  target: string;
+  value: string;
+  met: boolean;
+  verdict: string;
+}
+
+function denoChild(script: string, extra: string[] = []) {
+  return (n: number, heap: boolean): string[] => [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--no-lock",
+    // deno.json's nodeModulesDir is "manual" (the library has no npm deps);
+    // the npm peers load through Deno's global cache instead.
+    "--node-modules-dir=none",
+    "--v8-flags=--expose-gc",
+    new URL(`../peers/${script}`, import.meta.url).pathname,
+    String(n),
+    String(SEED),
+    ...extra,
+    ...(heap ? ["--heap"] : []),
+  ];
+}
+
+function peers(python: boolean): PeerSpec[] {
+  const list: PeerSpec[] = [
+    {
+      id: "yieldio",
+      label: "yieldio run()",
+      command: denoChild("seed_scale_yieldio.ts", ["--driver=run"]),
+      heapMode: true,
+      mustAttempt: true,
+      reference: { 1_000_000: "target ≤ 1 s, ≤ 400 MiB" },
+    },
+    {
+      id: "yieldio-runSync",
+      label: "yieldio runSync()",
+      command: denoChild("seed_scale_yieldio.ts", ["--driver=runSync"]),
+      heapMode: false, // the same objects as run(); only the driver differs
+      mustAttempt: true,
+      reference: {},
+    },
+    {
+      id: "native",
+      label: "native async/await + setTimeout",
+      command: denoChild("seed_scale_native.ts"),
+      heapMode: true,
+      mustAttempt: true,
+      reference: { 1_000_000: "≈ 11 s, ≈ 925 MiB" },
+    },
+    {
+      id: "effection",
+      label: "Effection 4",
+      command: denoChild("seed_scale_effection.ts"),
+      heapMode: true,
+      mustAttempt: false,
+      reference: { 100_000: "≈ 30 s" },
+    },
+    {
+      id: "effect",
+      label: "Effect 3",
+      command: denoChild("seed_scale_effect.ts"),
+      heapMode: true,
+      mustAttempt: false,
+      reference: { 100_000: "≈ 12 s" },
+    },
+  ];
+  if (python) {
+    list.push({
+      id: "asyncio",
+      label: "Python asyncio",
+      command: (
+        n,
+      ) => ["python3", new URL("../peers/seed_scale_asyncio.py", import.meta.url).pathname, String(n), String(SEED)],
+      heapMode: false,
+      mustAttempt: true,
+      reference: { 1_000_000: "≈ 46 s" },
+    });
+  }
+  return list;
+}
+
+async function runChild(argv: string[]): Promise<Record<string, number>> {
+  const out = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(CHILD_TIMEOUT_MS),
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout).trim();
+  if (!out.success) {
+    const stderr = new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" / ");
+    throw new Error(`exit ${out.code}${out.signal ? ` (${out.signal})` : ""}: ${stderr}`);
+  }
+  return JSON.parse(stdout.split("\n").at(-1) as string);
+}
+
+/** The most a child may be predicted to grow by: V8's heap limit, or half the RAM if smaller. */
+function memoryBudgetBytes(): number {
+  let ram = Infinity;
+  try {
+    ram = Number(Deno.readTextFileSync("/proc/meminfo").match(/^MemTotal:\s+(\d+) kB/m)?.[1]) * 1024;
+  } catch {
+    // not Linux: the heap limit alone
+  }
+  return Math.min(v8.getHeapStatistics().heap_size_limit, ram / 2);
+}
+
+function humanDuration(ms: number): string {
+  return ms >= 90_000 ? `~${Math.round(ms / 60_000)} min` : `~${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * Runs scenario 1.
+ *
+ * @param options `quick`: N = 1k and 10k, one round. `rounds`: overrides the
+ *   rounds at every N below 1M (1M gets at most 2). `python`: run asyncio.
+ *   `log`: progress lines.
+ */
+export async function runSeedScale(
+  options: { quick: boolean; rounds: number | null; python: boolean; log: (line: string) => void },
+): Promise<SeedResult> {
+  const { quick, log } = options;
+  const ns = quick ? [1_000, 10_000] : [1_000, 100_000, 1_000_000];
+  const roundsByN: Record<number, number> = {};
+  for (const n of ns) {
+    const base = options.rounds ?? (quick ? 1 : 3);
+    roundsByN[n] = n >= 1_000_000 ? Math.min(base, 2) : base;
+  }
+  const specs = peers(options.python);
+  const memoryBudget = memoryBudgetBytes();
+  const cells: SeedCell[] = [];
+  const cellOf = (peer: string, n: number) => cells.find((c) => c.peer === peer && c.n === n);
+
+  for (const [ni, n] of ns.entries()) {
+    const active: PeerSpec[] = [];
+    for (const spec of specs) {
+      const cell: SeedCell = { peer: spec.id, label: spec.label, n, status: "ok", runs: [] };
+      cells.push(cell);
+      const prev = ni > 0 ? cellOf(spec.id, ns[ni - 1]) : undefined;
+      if (prev !== undefined && prev.status !== "ok") {
+        cell.status = "skipped";
+        cell.note = `skipped: ${prev.status} at ${fmtCount(prev.n)}`;
+        continue;
+      }
+      if (prev?.overheadMedianMs !== undefined && !spec.mustAttempt) {
+        const predicted = MAX_DELAY_MS + prev.overheadMedianMs * (n / prev.n);
+        const growth = (prev.peakRssMedianBytes as number) - median(prev.runs.map((r) => r.baselineRssBytes));
+        const predictedGrowth = growth * (n / prev.n);
+        if (predicted > BUDGET_MS) {
+          cell.note = `skipped: ${fmtCount(prev.n)} took ${fmtMs(prev.wallMedianMs as number)}, ` +
+            `${fmtCount(n)} would take ${humanDuration(predicted)}`;
+        } else if (predictedGrowth > memoryBudget) {
+          cell.note = `skipped: ${fmtCount(prev.n)} grew RSS by ${fmtBytes(growth)}, ${fmtCount(n)} would need ` +
+            `~${fmtBytes(predictedGrowth)} (more than ${fmtBytes(memoryBudget)}: V8's heap limit or half the RAM)`;
+        }
+        if (cell.note !== undefined) {
+          cell.status = "skipped";
+          log(`  ${spec.label} at ${fmtCount(n)}: ${cell.note}`);
+          continue;
+        }
+      }
+      active.push(spec);
+    }
+    for (let round = 0; round < roundsByN[n]; round++) {
+      // Rotate the order each round so no peer always runs first (or right after the heaviest).
+      const order = active.map((_, i) => active[(i + round) % active.length]);
+      for (const spec of order) {
+        const cell = cellOf(spec.id, n) as SeedCell;
+        if (cell.status !== "ok") continue;
+        log(`  seed ${fmtCount(n)} round ${round + 1}/${roundsByN[n]}: ${spec.label}`);
+        try {
+          const r = await runChild(spec.command(n, false));
+          cell.runs.push(r as unknown as SeedRun);
+          log(`    overhead ${fmtMs(r.overheadMs)}, peak RSS ${fmtBytes(r.peakRssBytes)}`);
+        } catch (error) {
+          cell.status = "failed";
+          cell.note = `failed: ${(error as Error).message}`;
+          log(`    ${cell.note}`);
+        }
+      }
+    }
+    for (const spec of active) {
+      const cell = cellOf(spec.id, n) as SeedCell;
+      if (cell.runs.length === 0) continue;
+      cell.overheadMedianMs = median(cell.runs.map((r) => r.overheadMs));
+      cell.wallMedianMs = median(cell.runs.map((r) => r.wallMs));
+      cell.cpuMedianMs = median(cell.runs.map((r) => r.cpuMs));
+      cell.peakRssMedianBytes = median(cell.runs.map((r) => r.peakRssBytes));
+      cell.rssPerTaskMedianBytes = median(cell.runs.map((r) => r.rssPerTaskBytes));
+      if (spec.heapMode && cell.status === "ok") {
+        log(`  seed ${fmtCount(n)} heap per pending task: ${spec.label}`);
+        try {
+          cell.heapPerTaskBytes = (await runChild(spec.command(n, true))).heapPerTaskBytes;
+        } catch (error) {
+          log(`    heap mode failed: ${(error as Error).message}`);
+        }
+      }
+    }
+    // Same inputs for all: every peer must have slept the same delays.
+    const sums = new Set(cells.filter((c) => c.n === n).flatMap((c) => c.runs.map((r) => r.delaySum)));
+    if (sums.size > 1) throw new Error(`peers disagree on the delays at N=${n}: checksums ${[...sums].join(", ")}`);
+  }
+
+  const targets = checkTargets(cells, ns);
+  return { seed: SEED, ns, roundsByN, cells, targets, markdown: render(cells, ns, roundsByN, specs, targets) };
+}
+
+function checkTargets(cells: SeedCell[], ns: number[]): TargetCheck[] {
+  const n = ns.at(-1) as number;
+  const checks: TargetCheck[] = [];
+  for (const peer of ["yieldio", "yieldio-runSync"]) {
+    const cell = cells.find((c) => c.peer === peer && c.n === n);
+    if (cell?.overheadMedianMs === undefined) continue;
+    const o = cell.overheadMedianMs, rss = cell.peakRssMedianBytes as number;
+    const scale = n === 1_000_000 ? "" : ` (at ${fmtCount(n)}; the target is for 1M)`;
+    checks.push({
+      target: `${cell.label}: ${fmtCount(n)} tasks overhead ≤ 1 s${scale}`,
+      value: fmtMs(o),
+      met: o <= SEED_TARGETS.overheadMs,
+      verdict: o <= SEED_TARGETS.overheadMs ? "met" : `missed by ${fmtMs(o - SEED_TARGETS.overheadMs)}`,
+    });
+    checks.push({
+      target: `${cell.label}: ${fmtCount(n)} tasks peak RSS ≤ 400 MiB${scale}`,
+      value: fmtBytes(rss),
+      met: rss <= SEED_TARGETS.peakRssBytes,
+      verdict: rss <= SEED_TARGETS.peakRssBytes ? "met" : `missed by ${fmtBytes(rss - SEED_TARGETS.peakRssBytes)}`,
+    });
+  }
+  return checks;
+}
+
+function render(
+  cells: SeedCell[],
+  ns: number[],
+  roundsByN: Record<number, number>,
+  specs: PeerSpec[],
+  targets: TargetCheck[],
+): string {
+  const parts: string[] = ["## 1. The seed's scenario at scale — N tasks, each sleeping a seeded random 0–1000 ms", ""];
+  parts.push(
+    "Overhead = wall time − longest sleep. Peak RSS = VmHWM of the child process (one process per peer, N and round). " +
+      "CPU = user + system time of the child over the same span (GC helper threads included; it can exceed " +
+      "the wall time). RSS/task = (peak − RSS before the first task) / N. Heap/task = V8 heapUsed after a GC with all N tasks " +
+      "pending, minus before, / N (separate run). × = peer ÷ yieldio run() (> 1: yieldio is faster / smaller).",
+    "",
+  );
+  for (const n of ns) {
+    const row = cells.filter((c) => c.n === n);
+    const base = row.find((c) => c.peer === "yieldio");
+    parts.push(`### N = ${fmtCount(n)} (${roundsByN[n]} round${roundsByN[n] === 1 ? "" : "s"}, median)`, "");
+    parts.push(markdownTable(
+      ["peer", "overhead", "min–max", "×", "CPU", "peak RSS", "×", "RSS/task", "heap/task", "issue's figure / target"],
+      row.map((c) => {
+        const reference = specs.find((s) => s.id === c.peer)?.reference[n] ?? "";
+        if (c.overheadMedianMs === undefined) return [c.label, c.note ?? "—", "", "", "", "", "", "", "", reference];
+        const os = c.runs.map((r) => r.overheadMs);
+        return [
+          c.label,
+          fmtMs(c.overheadMedianMs),
+          `${fmtMs(Math.min(...os))}–${fmtMs(Math.max(...os))}`,
+          base?.overheadMedianMs ? fmtRatio(c.overheadMedianMs / base.overheadMedianMs) : "—",
+          fmtMs(c.cpuMedianMs as number),
+          fmtBytes(c.peakRssMedianBytes as number),
+          base?.peakRssMedianBytes ? fmtRatio((c.peakRssMedianBytes as number) / base.peakRssMedianBytes) : "—",
+          fmtBytes(c.rssPerTaskMedianBytes as number),
+          c.heapPerTaskBytes === undefined ? "—" : fmtBytes(c.heapPerTaskBytes),
+          c.status === "failed" ? `${reference} (${c.note})` : reference,
+        ];
+      }),
+      "lrrrrrrrrl",
+    ));
+    parts.push("");
+  }
+  if (targets.length > 0) {
+    parts.push("Targets:", "");
+    for (const t of targets) parts.push(`- ${t.target}: **${t.value} — ${t.verdict}**`);
+    parts.push("");
+  }
+  return parts.join("\n");
+}
