@@ -8,9 +8,9 @@
  * `runUntilComplete`), or by blocking the thread (`runSync` and friends).
  * Trio splits its core from its I/O wait the same way.
  *
- * Timeouts are loop-clock milliseconds. A host may fire early (Node's timers
- * can be up to 1 ms early); the loop re-checks its deadlines on every wake-up
- * and simply waits again, so adapters need not correct for it.
+ * Timeouts are milliseconds on the host's clock. A host may fire early
+ * (Node's timers can be up to 1 ms early): a host adapter then waits for the
+ * remainder, and the loop re-checks its deadlines on every wake-up anyway.
  *
  * @module
  */

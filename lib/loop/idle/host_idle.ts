@@ -36,6 +36,8 @@ export class HostIdle implements HostIdleAdapter {
   #armed: Armed = NONE;
   #resume: (() => void) | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Invariant: while `#armed === TIMER`, the `performance.now()` time the timer is for. */
+  #deadline = 0;
 
   /**
    * @param makePoster Builds the ready-now primitive around the callback it must call.
@@ -57,8 +59,8 @@ export class HostIdle implements HostIdleAdapter {
       this.#post();
     } else {
       this.#armed = TIMER;
-      // ceil: Node truncates fractional delays and would fire before the deadline.
-      this.#timer = setTimeout(this.#onTimer, Math.ceil(Math.min(timeoutMs, MAX_WAIT_MS)));
+      this.#deadline = now() + timeoutMs;
+      this.#armTimer(timeoutMs);
     }
   }
 
@@ -83,6 +85,11 @@ export class HostIdle implements HostIdleAdapter {
     this.#poster.post();
   }
 
+  #armTimer(delay: number): void {
+    // ceil: Node truncates fractional delays and would fire before the deadline.
+    this.#timer = setTimeout(this.#onTimer, Math.ceil(Math.min(delay, MAX_WAIT_MS)));
+  }
+
   #clearTimer(): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
@@ -105,6 +112,10 @@ export class HostIdle implements HostIdleAdapter {
   #onTimer = (): void => {
     this.#timer = undefined;
     if (this.#armed !== TIMER) return;
+    // Node measures timers from a cached, truncated loop time and fires up to
+    // 1 ms early; a long wait is cut into 24 h steps. Either way: wait the rest.
+    const left = this.#deadline - now();
+    if (left > 0) return this.#armTimer(left);
     if (this.#hopAfterTimer()) this.#post();
     else this.#fire();
   };
@@ -112,4 +123,9 @@ export class HostIdle implements HostIdleAdapter {
 
 function never(): boolean {
   return false;
+}
+
+/** The host's clock, in the same milliseconds as `setTimeout` delays. */
+function now(): number {
+  return performance.now();
 }
