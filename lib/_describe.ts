@@ -1,7 +1,7 @@
 /**
- * Names a value for an error message: what kind of thing it is and, where
- * short, the value itself. Every "expected X, got Y" message uses this, so
- * the "got" part reads the same everywhere.
+ * How yieldio names a value in text: in error messages ("expected X, got
+ * Y" — every one uses {@linkcode describeValue}, so the "got" part reads the
+ * same everywhere) and inside printed objects (`<Future finished result=42>`).
  *
  * @module
  */
@@ -39,4 +39,15 @@ export function describeValue(value: unknown): string {
   return typeof ctor === "function" && ctor.name !== "" && ctor.name !== "Object"
     ? `a ${ctor.name} object`
     : "an object";
+}
+
+/** A value as it appears inside a printed future or task (`result=…`): short, one line. */
+export function formatShort(value: unknown): string {
+  if (value instanceof Error) return `${value.name}: ${value.message}`.slice(0, 80);
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
+  if (typeof value === "object" && value !== null) {
+    const text = String(value);
+    return text.startsWith("<") ? text : Array.isArray(value) ? `[array(${value.length})]` : "[object]";
+  }
+  return String(value);
 }

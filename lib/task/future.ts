@@ -20,7 +20,7 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeValue, formatShort } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { ReadyFn } from "../loop/ready_queue.ts";
@@ -68,11 +68,13 @@ export class Future<T> implements PromiseLike<T> {
    */
   #value: unknown = undefined;
   /**
-   * Invariant: null (no callbacks), a function (one pair: `#callbacks(#cbArg)`),
-   * or an array of every pair flattened as `[fn, arg, fn, arg, …]`.
+   * The done-callbacks, in the cheapest form that holds them. Invariant: null
+   * (none); a function `f` (one callback, called as `f(this)`); a
+   * {@linkcode Waiter} (one task to wake); or an array of every callback as
+   * flattened `(fn, arg)` pairs in registration order, where a `null` fn
+   * marks a waiter.
    */
-  #callbacks: ReadyFn | unknown[] | null = null;
-  #cbArg: unknown = undefined;
+  #callbacks: ReadyFn | Waiter | unknown[] | null = null;
 
   /**
    * @param options The loop to belong to (default: the running loop).
@@ -262,35 +264,32 @@ export class Future<T> implements PromiseLike<T> {
 
   /** @internal Registers `fn(arg)` as a done-callback (scheduled at once if done). */
   _addCallback(fn: ReadyFn, arg: unknown): void {
-    if (this.#state !== PENDING) {
-      this.#loop._callSoon(fn, arg);
-    } else if (this.#callbacks === null) {
-      this.#callbacks = fn;
-      this.#cbArg = arg;
-    } else if (typeof this.#callbacks === "function") {
-      this.#callbacks = [this.#callbacks, this.#cbArg, fn, arg];
-      this.#cbArg = undefined;
-    } else {
-      this.#callbacks.push(fn, arg);
-    }
+    if (this.#state !== PENDING) return this.#loop._callSoon(fn, arg);
+    const callbacks = this.#callbacks;
+    if (callbacks === null && arg === this) this.#callbacks = fn;
+    else if (Array.isArray(callbacks)) callbacks.push(fn, arg);
+    else this.#callbacks = [...Future.#asPairs(this), fn, arg];
+  }
+
+  /** @internal Registers a task to wake once this future is done: the hot path of `yield* fut`. */
+  _addWaiter(waiter: Waiter): void {
+    if (this.#state !== PENDING) return waiter._wakeSoon();
+    const callbacks = this.#callbacks;
+    if (callbacks === null) this.#callbacks = waiter;
+    else if (Array.isArray(callbacks)) callbacks.push(null, waiter);
+    else this.#callbacks = [...Future.#asPairs(this), null, waiter];
   }
 
   /** @internal Removes every not-yet-scheduled `(fn, arg)` pair; returns how many. */
   _removeCallback(fn: ReadyFn, arg: unknown): number {
-    const callbacks = this.#callbacks;
-    if (callbacks === null) return 0;
-    if (typeof callbacks === "function") {
-      if (callbacks !== fn || this.#cbArg !== arg) return 0;
-      this.#callbacks = null;
-      this.#cbArg = undefined;
-      return 1;
-    }
+    const pairs = Future.#asPairs(this);
     const kept: unknown[] = [];
-    for (let i = 0; i < callbacks.length; i += 2) {
-      if (callbacks[i] !== fn || callbacks[i + 1] !== arg) kept.push(callbacks[i], callbacks[i + 1]);
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] !== fn || pairs[i + 1] !== arg) kept.push(pairs[i], pairs[i + 1]);
     }
-    this.#callbacks = kept.length === 0 ? null : kept;
-    return (callbacks.length - kept.length) / 2;
+    const removed = (pairs.length - kept.length) / 2;
+    if (removed > 0) this.#callbacks = kept.length === 0 ? null : kept;
+    return removed;
   }
 
   /** @internal Marks an exception as retrieved without raising it. */
@@ -328,15 +327,23 @@ export class Future<T> implements PromiseLike<T> {
     future.#value = value;
     const callbacks = future.#callbacks;
     if (callbacks === null) return;
-    const loop = future.#loop;
     future.#callbacks = null;
-    if (typeof callbacks === "function") {
-      const arg = future.#cbArg;
-      future.#cbArg = undefined;
-      loop._callSoon(callbacks, arg);
-    } else {
-      for (let i = 0; i < callbacks.length; i += 2) loop._callSoon(callbacks[i] as ReadyFn, callbacks[i + 1]);
+    const loop = future.#loop;
+    if (typeof callbacks === "function") return loop._callSoon(callbacks, future);
+    if (!Array.isArray(callbacks)) return callbacks._wakeSoon();
+    for (let i = 0; i < callbacks.length; i += 2) {
+      const fn = callbacks[i] as ReadyFn | null, arg = callbacks[i + 1];
+      if (fn === null) (arg as Waiter)._wakeSoon(); // queues the step now, in registration order
+      else loop._callSoon(fn, arg);
     }
+  }
+
+  /** The callbacks as flattened `(fn, arg)` pairs (`null` fn: a waiter), whatever form they are kept in. */
+  static #asPairs(future: Future<unknown>): unknown[] {
+    const callbacks = future.#callbacks;
+    if (callbacks === null) return [];
+    if (typeof callbacks === "function") return [callbacks, future];
+    return Array.isArray(callbacks) ? callbacks : [null, callbacks];
   }
 
   static #markSeen(future: Future<unknown>): void {
@@ -358,6 +365,12 @@ export class Future<T> implements PromiseLike<T> {
 
 printsAsToString(Future);
 
+/** What waits on a future with `yield*`: a task, woken by scheduling its next step. */
+export interface Waiter {
+  /** @internal Schedules the waiter's next step for the next iteration. */
+  _wakeSoon(): void;
+}
+
 interface PromiseBridge {
   future: Future<unknown>;
   resolve(value: unknown): void;
@@ -374,15 +387,4 @@ function promiseOf<T>(future: Future<T>): Promise<T> {
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-/** A value as it appears in a printed future: short, one line. */
-export function formatShort(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`.slice(0, 80);
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 37) + "..." : value);
-  if (typeof value === "object" && value !== null) {
-    const text = String(value);
-    return text.startsWith("<") ? text : Array.isArray(value) ? `[array(${value.length})]` : "[object]";
-  }
-  return String(value);
 }

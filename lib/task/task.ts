@@ -266,7 +266,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     } else if (future === task) {
       Task.#throwInSoon(task, new TypeError(`${task} awaited itself, which can never finish`));
     } else {
-      future._addCallback(wakeTask, task);
+      future._addWaiter(task);
       task.#waitingOn = future;
       Task.#deliverPendingCancel(task, future);
     }
