@@ -11,7 +11,8 @@
  *
  * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
  * 3 switch, 4 sleep0, 5 timers (in-process), 6 queue (waits for Queue),
- * 7 idle (idle adapters in Deno and Node).
+ * 7 idle (idle adapters in Deno and Node), and steady: the same side run
+ * many times in one process, which the per-process micro figures hide.
  *
  * @module
  */
@@ -24,7 +25,7 @@ import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
 import { runSeedScale, type SeedResult, type TargetCheck } from "./scenarios/seed_scale.ts";
 
-const SCENARIOS = ["seed", "dispatch", "switch", "sleep0", "timers", "queue", "idle"] as const;
+const SCENARIOS = ["seed", "dispatch", "switch", "sleep0", "timers", "queue", "idle", "steady"] as const;
 const MICRO_ROUNDS = 5;
 /** The issue's floor for timer schedule+cancel pairs per second. */
 const TIMER_TARGET_PER_S = 5_000_000;
@@ -215,6 +216,66 @@ function microTargets(r: MicroResult): TargetCheck[] {
   return checks;
 }
 
+// ------------------------------------------------------------------ steady state
+
+/** Sides watched by the steady-state check: [scenario id, side index]. */
+const STEADY_SIDES: [string, number][] = [["dispatch", 0], ["dispatch", 2], ["switch", 0], ["switch", 2]];
+const STEADY_REPEAT = 12;
+
+interface SteadyRow {
+  scenario: string;
+  label: string;
+  timesMs: number[];
+  firstMs: number;
+  lastMs: number;
+}
+
+/**
+ * Each watched side once in its own process, run STEADY_REPEAT times in a row
+ * (a new EventLoop each time, as in a test suite or a server that calls run()
+ * per request). Compares the median of the first three with the last three.
+ */
+async function runSteady(quick: boolean, python: boolean): Promise<SteadyRow[]> {
+  const scenarios = microScenarios(python);
+  const rows: SteadyRow[] = [];
+  for (const [id, index] of STEADY_SIDES) {
+    const repeat = quick ? 4 : STEADY_REPEAT;
+    const timesMs = await microSample(id, index, quick, python, repeat);
+    const label = (scenarios.find((s) => s.id === id) as MicroScenario).sides[index].label;
+    rows.push({
+      scenario: id,
+      label,
+      timesMs,
+      firstMs: median(timesMs.slice(0, 3)),
+      lastMs: median(timesMs.slice(-3)),
+    });
+    log(`  steady ${id}: ${label}: ${timesMs.map((t) => t.toFixed(0)).join(" ")} ms`);
+  }
+  return rows;
+}
+
+function renderSteady(rows: SteadyRow[]): string {
+  return [
+    "## Steady state: the same side run repeatedly in one process",
+    "",
+    "The tables above measure each sample in a fresh process (warm-up loop + measured loop). Here each side runs " +
+    `${rows[0]?.timesMs.length ?? STEADY_REPEAT} times in a row in one process, a new loop each time.`,
+    "",
+    markdownTable(
+      ["side", "runs 1–3 (median)", "last 3 (median)", "change", "every run (ms)"],
+      rows.map((r) => [
+        `${r.scenario}: ${r.label}`,
+        fmtMs(r.firstMs),
+        fmtMs(r.lastMs),
+        `${r.lastMs >= r.firstMs ? "+" : ""}${((r.lastMs / r.firstMs - 1) * 100).toFixed(0)} %`,
+        r.timesMs.map((t) => t.toFixed(0)).join(" "),
+      ]),
+      "lrrrl",
+    ),
+    "",
+  ].join("\n");
+}
+
 // ------------------------------------------------------------------ scenario 6
 
 function renderQueue(): { markdown: string; status: string } {
@@ -271,6 +332,7 @@ const results: {
   seed?: Omit<SeedResult, "markdown">;
   micro: MicroResult[];
   queue?: string;
+  steady?: SteadyRow[];
   idle?: Omit<IdleResult, "markdown">;
   targets: TargetCheck[];
   durationS?: number;
@@ -312,6 +374,12 @@ if (selected("queue")) {
   const q = renderQueue();
   results.queue = q.status;
   emit(q.markdown);
+}
+
+if (selected("steady")) {
+  log("steady state");
+  results.steady = await runSteady(options.quick, python);
+  emit(renderSteady(results.steady));
 }
 
 if (selected("idle")) {

@@ -188,7 +188,7 @@ function memoryBudgetBytes(): number {
 }
 
 function humanDuration(ms: number): string {
-  return ms >= 90_000 ? `~${Math.round(ms / 60_000)} min` : `~${Math.round(ms / 1000)} s`;
+  return ms >= 90_000 ? `~${(ms / 60_000).toFixed(1)} min` : `~${Math.round(ms / 1000)} s`;
 }
 
 /**
