@@ -1,13 +1,15 @@
 /**
  * yieldio's benchmark suite: `deno task bench` (add `--quick` for a < 60 s
- * smoke test, `--only=seed,switch,...` for a subset, `--rounds=N`).
+ * smoke test, `--only=seed,switch,...` for a subset, `--rounds=N`,
+ * `--shape=direct|coroutine` for one of scenario 1's two shapes).
  *
  * Every scenario runs yieldio and its peers in the same run, alternating, for
  * several rounds, and prints a markdown table (median, min–max, ratio to
  * yieldio) on stdout; progress goes to stderr. A full run writes
  * `bench/results.json` (machine, command, date, every sample) for tracking;
- * `--quick` and `--only` runs write `.bench-out/results.json` instead, so a
- * smoke test never overwrites the tracked figures.
+ * `--quick`, `--only` and `--shape` runs write `.bench-out/results.json`
+ * instead, so a smoke test or a partial run never overwrites the tracked
+ * figures.
  *
  * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
  * 3 switch, 4 sleep0, 5 timers (in-process), 6 queue (waits for Queue),
@@ -23,7 +25,7 @@ import { fmtMs, fmtRate, fmtRatio, median } from "./_stats.ts";
 import { markdownTable } from "./_table.ts";
 import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
-import { runSeedScale, type SeedResult, type TargetCheck } from "./scenarios/seed_scale.ts";
+import { runSeedScale, type SeedResult, type Shape, SHAPES, type TargetCheck } from "./scenarios/seed_scale.ts";
 
 const SCENARIOS = ["seed", "dispatch", "switch", "sleep0", "timers", "queue", "idle", "steady"] as const;
 const MICRO_ROUNDS = 5;
@@ -34,11 +36,14 @@ interface Options {
   quick: boolean;
   only: Set<string> | null;
   rounds: number | null;
+  /** Scenario 1's shapes; null: both. */
+  shapes: Shape[] | null;
   out: string;
 }
 
 function parseOptions(args: string[]): Options {
   let quick = false, only: Set<string> | null = null, rounds: number | null = null, out: string | null = null;
+  let shapes: Shape[] | null = null;
   for (const arg of args) {
     if (arg === "--quick") quick = true;
     else if (arg.startsWith("--only=")) {
@@ -49,17 +54,25 @@ function parseOptions(args: string[]): Options {
     } else if (arg.startsWith("--rounds=")) {
       rounds = Number(arg.slice("--rounds=".length));
       if (!Number.isInteger(rounds) || rounds < 1) usage("--rounds needs a positive integer");
+    } else if (arg.startsWith("--shape=")) {
+      const list = arg.slice("--shape=".length).split(",").filter((s) => s !== "");
+      for (const s of list) {
+        if (!(SHAPES as readonly string[]).includes(s)) usage(`unknown shape "${s}"`);
+      }
+      if (list.length === 0) usage(`--shape needs one of ${SHAPES.join(", ")}`);
+      shapes = SHAPES.filter((s) => list.includes(s));
     } else if (arg.startsWith("--out=")) out = arg.slice("--out=".length);
     else usage(`unknown argument "${arg}"`);
   }
   const root = new URL("../", import.meta.url).pathname;
-  out ??= quick || only !== null ? `${root}.bench-out/results.json` : `${root}bench/results.json`;
-  return { quick, only, rounds, out };
+  out ??= quick || only !== null || shapes !== null ? `${root}.bench-out/results.json` : `${root}bench/results.json`;
+  return { quick, only, rounds, shapes, out };
 }
 
 function usage(problem: string): never {
   console.error(
-    `${problem}\nusage: deno task bench [--quick] [--only=${SCENARIOS.join(",")}] [--rounds=N] [--out=file]`,
+    `${problem}\nusage: deno task bench [--quick] [--only=${SCENARIOS.join(",")}] [--rounds=N] ` +
+      `[--shape=${SHAPES.join("|")}] [--out=file]`,
   );
   Deno.exit(2);
 }
@@ -328,7 +341,7 @@ const results: {
   command: string;
   machine: Machine;
   loadAverage: { start: string | null; end?: string | null };
-  options: { quick: boolean; only: string[] | null; rounds: number | null };
+  options: { quick: boolean; only: string[] | null; rounds: number | null; shapes: Shape[] | null };
   seed?: Omit<SeedResult, "markdown">;
   micro: MicroResult[];
   queue?: string;
@@ -341,7 +354,12 @@ const results: {
   command,
   machine,
   loadAverage: { start: loadAverage() },
-  options: { quick: options.quick, only: options.only && [...options.only], rounds: options.rounds },
+  options: {
+    quick: options.quick,
+    only: options.only && [...options.only],
+    rounds: options.rounds,
+    shapes: options.shapes,
+  },
   micro: [],
   targets: [],
 };
@@ -353,7 +371,13 @@ function emit(section: string): void {
 
 if (selected("seed")) {
   log("1. seed scenario at scale");
-  const { markdown: md, ...seed } = await runSeedScale({ quick: options.quick, rounds: options.rounds, python, log });
+  const { markdown: md, ...seed } = await runSeedScale({
+    quick: options.quick,
+    rounds: options.rounds,
+    shapes: options.shapes ?? SHAPES,
+    python,
+    log,
+  });
   results.seed = seed;
   results.targets.push(...seed.targets);
   emit(md);

@@ -33,9 +33,10 @@ export interface Effection {
   sleep(durationMs: number): Operation<void>;
 }
 
-/** An `Effect<A>`, opaque here. */
+/** An `Effect<A>`, opaque here but iterable: `yield*` on it inside `Effect.gen` gives the `A`. */
 export interface Effect<A> {
   readonly [effectBrand]?: A;
+  [Symbol.iterator](): Iterator<unknown, A, unknown>;
 }
 declare const effectBrand: unique symbol;
 
@@ -47,6 +48,7 @@ export interface EffectModule {
     f: (item: A) => Effect<void>,
     options: { concurrency: "unbounded"; discard: true },
   ): Effect<void>;
+  gen<A>(body: () => Generator<unknown, A, unknown>): Effect<A>;
   fork<A>(effect: Effect<A>): Effect<unknown>;
   zipRight<A, B>(first: Effect<A>, second: Effect<B>): Effect<B>;
   sync<A>(f: () => A): Effect<A>;

@@ -15,6 +15,10 @@
  *   and exits without waiting. (heapUsed at pending − heapUsed before) / N is
  *   the bytes one pending task keeps alive.
  *
+ * `--shape=direct|coroutine` picks how a task is written (see {@link SHAPES});
+ * every peer implements both, so the shape is the only thing that changes
+ * between the two tables.
+ *
  * @module
  */
 
@@ -23,10 +27,24 @@ import { MAX_DELAY_MS, seededDelays } from "../_prng.ts";
 /** In `--heap` mode every delay is offset by this, so no timer fires before the measurement. */
 export const HEAP_MODE_OFFSET_MS = 60_000;
 
-/** What the orchestrator passes: `<n> <seed> [--heap] [--driver=...]`. */
+/**
+ * How each of the N tasks is written. `direct`: the task is the sleep itself
+ * (yieldio `createTask(sleep(d))`, a bare `setTimeout` promise) — the shape of
+ * the issue's native reference figures. `coroutine`: the task is a coroutine
+ * (generator, async function, `Effect.gen`) that awaits the sleep — one more
+ * frame per task. Both are idiomatic, and they cost differently. Direct first:
+ * the orchestrator runs and prints them in this order.
+ */
+export const SHAPES = ["direct", "coroutine"] as const;
+/** One of {@link SHAPES}. */
+export type Shape = typeof SHAPES[number];
+
+/** What the orchestrator passes: `<n> <seed> [--shape=...] [--heap] [--driver=...]`. */
 export interface SeedArgs {
   n: number;
   seed: number;
+  /** Defaults to `coroutine`, what these children ran before shapes existed, so older command lines mean the same. */
+  shape: Shape;
   heap: boolean;
   /** Peer-specific variant, e.g. `run` or `runSync` for yieldio. */
   driver: string | undefined;
@@ -47,12 +65,13 @@ declare const gc: (() => void) | undefined;
 /** @returns The parsed command line; exits with a usage message when malformed. */
 export function parseArgs(): SeedArgs {
   const [n, seed] = Deno.args.filter((a) => !a.startsWith("--")).map(Number);
-  if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(seed)) {
-    console.error("usage: seed_scale_<peer>.ts <n> <seed> [--heap] [--driver=<variant>]");
+  const shape = Deno.args.find((a) => a.startsWith("--shape="))?.slice("--shape=".length) ?? "coroutine";
+  if (!Number.isInteger(n) || n <= 0 || !Number.isInteger(seed) || !(SHAPES as readonly string[]).includes(shape)) {
+    console.error(`usage: seed_scale_<peer>.ts <n> <seed> [--shape=${SHAPES.join("|")}] [--heap] [--driver=<variant>]`);
     Deno.exit(2);
   }
   const driver = Deno.args.find((a) => a.startsWith("--driver="))?.slice("--driver=".length);
-  return { n, seed, heap: Deno.args.includes("--heap"), driver };
+  return { n, seed, shape: shape as Shape, heap: Deno.args.includes("--heap"), driver };
 }
 
 /** @returns The seeded delays and the baseline RSS/heap, read after a GC. */
@@ -105,12 +124,13 @@ export function cpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** Prints the timing result as one JSON line. */
+/** Prints the timing result as one JSON line; `shape` lets the orchestrator check the child honoured `--shape`. */
 export function reportTiming(peer: string, args: SeedArgs, prep: Prepared, wallMs: number): void {
   const { VmHWM } = procStatus();
   const cpu = cpuMs() - prep.cpuMsBefore;
   console.log(JSON.stringify({
     peer,
+    shape: args.shape,
     n: args.n,
     seed: args.seed,
     delaySum: prep.delaySum,
@@ -130,6 +150,7 @@ export function reportHeapAndExit(peer: string, args: SeedArgs, prep: Prepared):
   const heapPendingBytes = Deno.memoryUsage().heapUsed;
   console.log(JSON.stringify({
     peer,
+    shape: args.shape,
     n: args.n,
     seed: args.seed,
     delaySum: prep.delaySum,

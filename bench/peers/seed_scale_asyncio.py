@@ -1,12 +1,14 @@
-"""Seed scenario, Python asyncio: N tasks made with asyncio.create_task, each
-awaiting asyncio.sleep(ms / 1000); main awaits them in creation order — the
-shape of the yieldio peer, as the asyncio docs write it.
+"""Seed scenario, Python asyncio: N tasks made with asyncio.create_task; main
+awaits them in creation order — the shape of the yieldio peer, as the asyncio
+docs write it. --shape=direct: each task is the sleep itself,
+create_task(asyncio.sleep(ms / 1000)). --shape=coroutine (default): each task
+is an async def that awaits asyncio.sleep(ms / 1000).
 
 Prints the same JSON line as bench/peers/_seed_common.ts. The delays come from
 mulberry32, the same generator as bench/_prng.ts, bit for bit (the
 orchestrator checks the delaySum checksum).
 
-usage: python3 seed_scale_asyncio.py <n> <seed>
+usage: python3 seed_scale_asyncio.py <n> <seed> [--shape=direct|coroutine]
 """
 
 import asyncio
@@ -17,6 +19,7 @@ import sys
 import time
 
 MAX_DELAY_MS = 1000
+SHAPES = ("direct", "coroutine")
 MASK = 0xFFFFFFFF
 
 
@@ -52,25 +55,41 @@ async def worker(ms):
     await asyncio.sleep(ms / 1000)
 
 
-async def main(delays):
-    tasks = [asyncio.create_task(worker(d)) for d in delays]
+async def main(delays, shape):
+    if shape == "direct":
+        tasks = [asyncio.create_task(asyncio.sleep(d / 1000)) for d in delays]
+    else:
+        tasks = [asyncio.create_task(worker(d)) for d in delays]
     for task in tasks:
         await task
 
 
+def parse_args():
+    """The command line _seed_common.ts parses for the TypeScript peers."""
+    positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+    shape = "coroutine"
+    for a in sys.argv[1:]:
+        if a.startswith("--shape="):
+            shape = a[len("--shape="):]
+    if len(positional) != 2 or shape not in SHAPES:
+        sys.exit("usage: seed_scale_asyncio.py <n> <seed> [--shape=direct|coroutine]")
+    return int(positional[0]), int(positional[1]), shape
+
+
 def run():
-    n, seed = int(sys.argv[1]), int(sys.argv[2])
+    n, seed, shape = parse_args()
     delays = seeded_delays(n, seed)
     longest = max(delays)
     baseline_rss, _ = proc_status()
     cpu_before = time.process_time()
     start = time.perf_counter()
-    asyncio.run(main(delays))
+    asyncio.run(main(delays, shape))
     wall_ms = (time.perf_counter() - start) * 1000
     cpu_ms = (time.process_time() - cpu_before) * 1000
     _, peak = proc_status()
     print(json.dumps({
         "peer": "asyncio",
+        "shape": shape,
         "n": n,
         "seed": seed,
         "delaySum": sum(delays),

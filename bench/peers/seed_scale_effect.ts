@@ -1,8 +1,12 @@
 /**
  * Seed scenario, Effect 3, as its docs write it: `Effect.forEach` over the
- * delays with `{ concurrency: "unbounded" }` (one fiber per item), each
- * `Effect.sleep(ms)`, run with `Effect.runPromise`. `discard: true` because
- * the results are not needed.
+ * delays with `{ concurrency: "unbounded" }` (one fiber per item), run with
+ * `Effect.runPromise`. `discard: true` because the results are not needed.
+ *
+ * `--shape=direct`: each fiber runs `Effect.sleep(ms)` itself (what this peer
+ * ran before shapes existed). `--shape=coroutine` (default): each fiber runs
+ * an `Effect.gen` generator that does `yield* Effect.sleep(ms)`, Effect's
+ * counterpart of an async function awaiting the sleep.
  *
  * @module
  */
@@ -14,7 +18,10 @@ const { Effect } = await importPeer<{ Effect: EffectModule }>(EFFECT_SPECIFIER);
 const args = parseArgs();
 const prep = prepare(args);
 
-const worker = (ms: number) => Effect.sleep(ms);
+const worker = args.shape === "direct" ? (ms: number) => Effect.sleep(ms) : (ms: number) =>
+  Effect.gen(function* () {
+    yield* Effect.sleep(ms);
+  });
 const all = Effect.forEach(prep.delays, worker, { concurrency: "unbounded", discard: true });
 
 const start = performance.now();

@@ -1,6 +1,10 @@
 /**
- * Seed scenario, yieldio: N tasks, each one coroutine that sleeps its seeded
- * delay; main joins them in creation order (there is no gather yet).
+ * Seed scenario, yieldio: N tasks, each sleeping its seeded delay; main joins
+ * them in creation order (there is no gather yet).
+ *
+ * `--shape=direct`: each task is the sleep itself, `createTask(sleep(d))`.
+ * `--shape=coroutine` (default): each task is a coroutine that does
+ * `yield* sleep(d)`, one generator more per task.
  *
  * `--driver=run` (default) drives the loop host-driven (`run`, setImmediate
  * slices); `--driver=runSync` blocks the thread between timers (`runSync`,
@@ -22,8 +26,14 @@ function* worker(ms: number) {
 
 function* main() {
   const { delays } = prep;
-  const tasks: Task<void>[] = new Array(delays.length);
-  for (let i = 0; i < delays.length; i++) tasks[i] = createTask(worker(delays[i]));
+  const tasks: Task<unknown>[] = new Array(delays.length);
+  // One loop per shape rather than a branch per task: each stays the tight
+  // loop the single-shape peer had.
+  if (args.shape === "direct") {
+    for (let i = 0; i < delays.length; i++) tasks[i] = createTask(sleep(delays[i]));
+  } else {
+    for (let i = 0; i < delays.length; i++) tasks[i] = createTask(worker(delays[i]));
+  }
   if (args.heap) {
     // One iteration later every task has run its first step and armed its sleep.
     yield* sleep(0);
