@@ -1,14 +1,21 @@
 /**
- * The loop's FIFO of ready work: a ring buffer of `(fn, arg)` pairs.
+ * The loop's FIFO of ready work: `(fn, arg)` pairs in a chain of fixed-size
+ * chunks.
  *
  * Every piece of ready work is a function and the one argument it is called
- * with, so a task wake-up or a done-callback costs two array slots and no
- * closure. Public `callSoon` handles ride in the same queue as
- * `(runHandle, handle)`.
+ * with, so a task wake-up or a done-callback costs two slots and no closure.
+ * Public `callSoon` handles ride in the same queue as `(runEntry, handle)`.
  *
- * Invariants: `#slots.length` is a power of two and at least 2 × the number of
- * pairs; pair *i* (0 = oldest) lives at `(#head + 2i) & #mask`. Popping never
- * shifts an array (`Array#shift` is O(n)); growing doubles and unrolls once.
+ * Why chunks rather than one growing ring: a million tasks started at once
+ * queue a million first steps; a ring would copy itself at every doubling and
+ * then keep its largest size forever. Chunks are never copied, stay below
+ * V8's large-object size, and are released as the queue drains (one spare is
+ * kept, so a queue that hovers around a chunk boundary does not churn).
+ * Popping never shifts an array (`Array#shift` is O(n)).
+ *
+ * Invariants: pairs run from `#head[#headIndex]` to `#tail[#tailIndex]` (the
+ * next free slot), following `next` links; `#length` counts them; an empty
+ * queue has `#head === #tail` with both indices 0.
  *
  * @module
  */
@@ -17,14 +24,26 @@
 // deno-lint-ignore no-explicit-any -- each producer pairs a function with its own argument type
 export type ReadyFn = (arg: any) => void;
 
-const INITIAL_SLOTS = 64;
+/** Slots per chunk (two per pair): 32 KiB, well under V8's large-object size. */
+const CHUNK_SLOTS = 4096;
 
-/** A ring-buffer FIFO of `(fn, arg)` pairs. */
+interface Chunk {
+  slots: unknown[];
+  next: Chunk | null;
+}
+
+function newChunk(): Chunk {
+  return { slots: new Array(CHUNK_SLOTS).fill(undefined), next: null };
+}
+
+/** A FIFO of `(fn, arg)` pairs. */
 export class ReadyQueue {
-  #slots: unknown[] = new Array(INITIAL_SLOTS).fill(undefined);
-  #mask = INITIAL_SLOTS - 1;
-  #head = 0;
+  #head: Chunk = newChunk();
+  #headIndex = 0;
+  #tail: Chunk = this.#head;
+  #tailIndex = 0;
   #length = 0;
+  #spare: Chunk | null = null;
   /** The argument of the pair most recently returned by {@linkcode pop}. */
   poppedArg: unknown = undefined;
 
@@ -33,12 +52,19 @@ export class ReadyQueue {
     return this.#length;
   }
 
-  /** Appends `(fn, arg)`; O(1) amortised. */
+  /** Appends `(fn, arg)`; O(1). */
   push(fn: ReadyFn, arg: unknown): void {
-    if ((this.#length << 1) === this.#slots.length) this.#grow();
-    const i = (this.#head + (this.#length << 1)) & this.#mask;
-    this.#slots[i] = fn;
-    this.#slots[i + 1] = arg;
+    if (this.#tailIndex === CHUNK_SLOTS) {
+      const chunk = this.#spare ?? newChunk();
+      this.#spare = null;
+      this.#tail.next = chunk;
+      this.#tail = chunk;
+      this.#tailIndex = 0;
+    }
+    const slots = this.#tail.slots, i = this.#tailIndex;
+    slots[i] = fn;
+    slots[i + 1] = arg;
+    this.#tailIndex = i + 2;
     this.#length++;
   }
 
@@ -48,34 +74,31 @@ export class ReadyQueue {
    * must check `length > 0` first.
    */
   pop(): ReadyFn {
-    const slots = this.#slots;
-    const i = this.#head;
+    const chunk = this.#head, slots = chunk.slots, i = this.#headIndex;
     const fn = slots[i] as ReadyFn;
     this.poppedArg = slots[i + 1];
     slots[i] = undefined; // drop references so finished work can be collected
     slots[i + 1] = undefined;
-    this.#head = (i + 2) & this.#mask;
-    this.#length--;
+    if (--this.#length === 0) {
+      // Empty: start over at the front of this chunk, keeping it warm.
+      this.#tail = chunk;
+      chunk.next = null;
+      this.#headIndex = this.#tailIndex = 0;
+    } else if (i + 2 === CHUNK_SLOTS) {
+      this.#head = chunk.next as Chunk;
+      this.#headIndex = 0;
+      chunk.next = null;
+      this.#spare = chunk;
+    } else {
+      this.#headIndex = i + 2;
+    }
     return fn;
   }
 
   /** Drops every pair (used by `close()`). */
   clear(): void {
-    this.#slots = new Array(INITIAL_SLOTS).fill(undefined);
-    this.#mask = INITIAL_SLOTS - 1;
-    this.#head = 0;
-    this.#length = 0;
+    while (this.#length > 0) this.pop();
+    this.#spare = null;
     this.poppedArg = undefined;
-  }
-
-  #grow(): void {
-    const old = this.#slots;
-    const slots = new Array(old.length * 2).fill(undefined);
-    for (let k = 0, n = this.#length << 1; k < n; k++) {
-      slots[k] = old[(this.#head + k) & this.#mask];
-    }
-    this.#slots = slots;
-    this.#mask = slots.length - 1;
-    this.#head = 0;
   }
 }
