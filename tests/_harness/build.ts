@@ -95,6 +95,9 @@ async function buildLibrary(): Promise<Pick<BuildInfo, "bundleBytes" | "minBytes
     outfile: `${DIST}yieldio.min.js`,
     platform: "neutral",
     minify: true,
+    // `_`-prefixed members are the library's cross-module internals (never
+    // public API), so the minified bundle may shorten them too.
+    mangleProps: /^_[a-zA-Z]/,
   });
   const min = await Deno.readFile(`${DIST}yieldio.min.js`);
   return {
