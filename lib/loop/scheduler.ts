@@ -84,9 +84,11 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
    * @throws {TypeError} When `callback` is not a function.
    * @throws {InvalidStateError} When the loop is closed.
    */
-  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon(callback: Callback): Handle {
     if (typeof callback !== "function") throw notAFunction(callback, "callSoon");
-    const handle = new Handle(callback as Callback, args);
+    // `arguments`, not a rest parameter: no array is made for the common no-argument call.
+    const handle = new Handle(callback, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_ARGS);
     this._callSoon(runEntry, handle);
     return handle;
   }
@@ -374,6 +376,8 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
 function describeWork(fn: ReadyFn, arg: unknown): string {
   return fn === runEntry || (typeof arg === "object" && arg !== null) ? String(arg) : describeCallback(fn);
 }
+
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
 /** @internal The error every scheduling call on a closed loop throws. */
 export function closedError(): InvalidStateError {

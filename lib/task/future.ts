@@ -225,11 +225,12 @@ export class Future<T> implements PromiseLike<T> {
 
   /** Pending: yield to the Task. Done: return `result()` (or throw). */
   next(): IteratorResult<unknown, T> {
-    if (this.#state === PENDING) {
+    const state = this.#state;
+    if (state === PENDING) {
       AWAIT_FUTURE.value = this;
       return AWAIT_FUTURE;
     }
-    AWAIT_DONE.value = this.result();
+    AWAIT_DONE.value = state === RESULT ? this.#value : this.result(); // result() raises for the rest
     return AWAIT_DONE as IteratorReturnResult<T>;
   }
 

@@ -243,7 +243,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     if (step === AWAIT_FUTURE) {
       const future = AWAIT_FUTURE.value as Future<unknown>;
       AWAIT_FUTURE.value = null;
-      Task.#waitOn(this, future);
+      Task.#waitOn(this, future, loop);
     } else if (step === AWAIT_TIMER) {
       const timer = AWAIT_TIMER.value as TimerWait;
       AWAIT_TIMER.value = null;
@@ -260,8 +260,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
   // Helpers are static, not instance methods: a private instance method
   // would add a brand slot (8 bytes) to every task.
 
-  static #waitOn(task: Task<unknown>, future: Future<unknown>): void {
-    if (future.getLoop() !== task.getLoop()) {
+  static #waitOn(task: Task<unknown>, future: Future<unknown>, loop: EventLoop): void {
+    if (future.getLoop() !== loop) {
       Task.#throwInSoon(task, new TypeError(`${task} awaited ${future}, which belongs to another event loop`));
     } else if (future === task) {
       Task.#throwInSoon(task, new TypeError(`${task} awaited itself, which can never finish`));
