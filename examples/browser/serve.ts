@@ -1,6 +1,6 @@
 /**
- * Serves the browser demo: bundles `examples/seed_demo.ts` (the library
- * included) with esbuild, then serves this folder on http://localhost:8000.
+ * Serves the browser demo on http://127.0.0.1:8000 (or `$PORT`): builds the
+ * page into dist/examples/ (see `bundle.ts`), then serves that folder.
  *
  * Run it: `deno task demo:browser`, then open the printed address.
  *
@@ -8,33 +8,19 @@
  */
 
 import * as esbuild from "esbuild";
+import { buildDemoPage } from "./bundle.ts";
 
-const here = new URL(".", import.meta.url);
-
-/** Bundles the demo module for the page. */
-export async function bundleDemo(): Promise<string> {
-  const built = await esbuild.build({
-    entryPoints: [new URL("../seed_demo.ts", import.meta.url).pathname],
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    minify: true,
-    write: false,
-  });
-  await esbuild.stop();
-  return built.outputFiles[0].text;
-}
+const outdir = new URL("../../dist/examples/", import.meta.url).pathname;
+const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript" };
 
 if (import.meta.main) {
-  const demo = await bundleDemo();
-  const page = await Deno.readTextFile(new URL("index.html", here));
+  await buildDemoPage(outdir);
+  await esbuild.stop();
   const port = Number(Deno.env.get("PORT") ?? 8000);
-  Deno.serve({ port, hostname: "127.0.0.1" }, (request) => {
-    const path = new URL(request.url).pathname;
-    if (path === "/seed_demo.js") return new Response(demo, { headers: { "content-type": "text/javascript" } });
-    if (path === "/" || path === "/index.html") {
-      return new Response(page, { headers: { "content-type": "text/html; charset=utf-8" } });
-    }
-    return new Response("not found", { status: 404 });
+  Deno.serve({ port, hostname: "127.0.0.1" }, async (request) => {
+    const name = new URL(request.url).pathname.slice(1) || "index.html";
+    const type = TYPES[name.slice(name.lastIndexOf("."))];
+    if (type === undefined || name.includes("/")) return new Response("not found", { status: 404 });
+    return new Response(await Deno.readFile(outdir + name), { headers: { "content-type": type } });
   });
 }

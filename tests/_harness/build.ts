@@ -9,7 +9,7 @@
  *   `tests/deno/` in sorted path order, then the runner for its platform —
  *   ES modules evaluate in import order, so tests register into the shim.
  *   `keepNames` matters: esbuild renames clashing identifiers when it merges
- *   files, and the library prints `constructor.name`.
+ *   files, and the library prints function names (`<Handle tick()>`).
  * - `dist/tests/index.html`, `dist/min.html` and `dist/tests/min_check.js`: the
  *   pages the Chromium stage opens; `dist/package.json` says "type": "module".
  *
@@ -20,6 +20,7 @@
  */
 
 import * as esbuild from "esbuild";
+import { buildDemoPage } from "../../examples/browser/bundle.ts";
 import { DIST, fromRoot, ROOT } from "./_repo.ts";
 
 /** Sizes of the library bundles, in bytes. */
@@ -183,7 +184,12 @@ export async function build(): Promise<BuildInfo> {
   await Deno.mkdir(`${DIST}tests`, { recursive: true });
   const testFiles = await portableTestFiles();
   try {
-    const [sizes] = await Promise.all([buildLibrary(), buildSuite(testFiles), buildMinCheck()]);
+    const [sizes] = await Promise.all([
+      buildLibrary(),
+      buildSuite(testFiles),
+      buildMinCheck(),
+      buildDemoPage(`${DIST}examples`),
+    ]);
     // Node reads dist/*.js as ES modules without a warning and a reparse
     // (the repository's package.json has no "type").
     await Deno.writeTextFile(`${DIST}package.json`, '{ "type": "module" }\n');

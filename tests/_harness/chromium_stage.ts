@@ -6,7 +6,8 @@
  *   (a) the suite on the page's main thread,
  *   (b) the suite in a dedicated module worker started by that page,
  *   (c) a page that loads the minified library by URL and runs a tiny program
- *       (and checks that `runSync` refuses the main thread but works in a worker).
+ *       (and checks that `runSync` refuses the main thread but works in a worker),
+ *   (d) the browser example (examples/browser/), which runs the seed demo live.
  *
  * Every `console.error`, page error and worker error counts as a failure,
  * even one that no test noticed: in a browser that is what a user would see.
@@ -218,6 +219,40 @@ async function runMinPage(browser: Browser, origin: string, problems: Problems, 
   await page.close();
 }
 
+/** The demo's figures, set on the page by examples/browser/index.html when a run ends. */
+interface DemoOutcome {
+  tasks: number;
+  elapsedMs: number;
+  blockedMs: number;
+  frames: number;
+}
+
+async function runExamplePage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  console.log("\n(d) examples/browser/: the seed demo, live");
+  const page = await browser.newPage();
+  problems.watch(page, "example page");
+  await page.goto(`${origin}/examples/index.html?autostart`);
+  await withTimeout(
+    page.waitForFunction(() => "demoOutcome" in globalThis, undefined, { timeout: BROWSER_RUN_TIMEOUT_MS }),
+    "the example page",
+  );
+  const outcome = await page.evaluate(() => (globalThis as unknown as { demoOutcome: DemoOutcome }).demoOutcome);
+  // 1000 tasks each blocked 0-1 s: about 500 s in sum, about 1 s of wall time. Generous
+  // bounds: this checks that the tasks ran concurrently and the page kept painting.
+  const checks: [string, boolean][] = [
+    [`all 1000 tasks finished (${outcome.tasks})`, outcome.tasks === 1000],
+    [`they were blocked for ${(outcome.blockedMs / 1000).toFixed(0)} s in sum (> 300 s)`, outcome.blockedMs > 300_000],
+    [`in ${(outcome.elapsedMs / 1000).toFixed(2)} s of wall time (< 10 s)`, outcome.elapsedMs < 10_000],
+    [`and ${outcome.frames} animation frames ran meanwhile (> 5)`, outcome.frames > 5],
+  ];
+  for (const [name, ok] of checks) {
+    console.log(`${ok ? "ok    " : "FAILED"} example page: ${name}`);
+    if (ok) tally.passed++;
+    else tally.failed++;
+  }
+  await page.close();
+}
+
 /**
  * Builds nothing: expects dist/ from build.ts.
  * @returns The stage's outcome.
@@ -235,6 +270,7 @@ export async function runChromiumStage(): Promise<StageResult> {
     console.log(`chromium ${browser.version()}, serving dist/ at ${origin}`);
     await runSuite(browser, origin, problems, tally);
     await runMinPage(browser, origin, problems, tally);
+    await runExamplePage(browser, origin, problems, tally);
   } catch (error) {
     tally.failed++;
     tally.notes.push(error instanceof Error ? error.message : String(error));
@@ -252,7 +288,7 @@ export async function runChromiumStage(): Promise<StageResult> {
     ok: failed === 0 && tally.passed > 0,
     passed: tally.passed,
     failed,
-    detail: `page, worker and min-bundle page in ${seconds(performance.now() - start)}` +
+    detail: `page, worker, min-bundle page and example page in ${seconds(performance.now() - start)}` +
       (problems.list.length > 0 ? `; ${problems.list.length} browser errors` : ""),
   };
 }
