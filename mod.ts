@@ -21,7 +21,18 @@
  * @module
  */
 
-export { CancelledError, CannotBlockError, DeadlockError, InvalidStateError, TimeoutError } from "./lib/errors.ts";
+export {
+  BrokenBarrierError,
+  CancelledError,
+  CannotBlockError,
+  DeadlockError,
+  ExceptionGroup,
+  InvalidStateError,
+  QueueEmpty,
+  QueueFull,
+  QueueShutDown,
+  TimeoutError,
+} from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export { defaultExceptionHandler, type ExceptionContext } from "./lib/loop/base_event_loop.ts";

@@ -155,3 +155,117 @@ export class CannotBlockError extends Error {
     this.name = "CannotBlockError";
   }
 }
+
+/**
+ * Several errors at once: what `taskGroup` raises when children fail
+ * (asyncio's `ExceptionGroup`). `exceptions` holds them in the order they
+ * happened; `errors` (from `AggregateError`) is the same list.
+ *
+ * @example Catching a group and looking inside
+ * ```ts
+ * import { assertEquals, assertInstanceOf } from "@std/assert";
+ * import { ExceptionGroup } from "yieldio";
+ * const group = new ExceptionGroup("unhandled errors in a TaskGroup", [new RangeError("a"), new TypeError("b")]);
+ * assertInstanceOf(group, AggregateError);
+ * assertEquals(group.exceptions.map((e) => (e as Error).name), ["RangeError", "TypeError"]);
+ * ```
+ */
+export class ExceptionGroup extends AggregateError {
+  /** The errors, in the order they happened. */
+  readonly exceptions: readonly unknown[];
+  /**
+   * @param message What the errors have in common.
+   * @param exceptions The errors (at least one).
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message: string, exceptions: readonly unknown[], options?: ErrorOptions) {
+    super(exceptions, message, options);
+    this.name = "ExceptionGroup";
+    this.exceptions = [...exceptions];
+  }
+}
+
+/**
+ * A `Barrier` was reset or aborted while tasks waited on it, or is broken.
+ *
+ * @example A BrokenBarrierError is an Error with its own name
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { BrokenBarrierError } from "yieldio";
+ * assertEquals(new BrokenBarrierError("reset").name, "BrokenBarrierError");
+ * ```
+ */
+export class BrokenBarrierError extends Error {
+  /**
+   * @param message What broke the barrier.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BrokenBarrierError";
+  }
+}
+
+/**
+ * `getNowait()` on an empty queue.
+ *
+ * @example A QueueEmpty is an Error with its own name
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { QueueEmpty } from "yieldio";
+ * assertEquals(new QueueEmpty().name, "QueueEmpty");
+ * ```
+ */
+export class QueueEmpty extends Error {
+  /**
+   * @param message Details.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "QueueEmpty";
+  }
+}
+
+/**
+ * `putNowait()` on a full bounded queue.
+ *
+ * @example A QueueFull is an Error with its own name
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { QueueFull } from "yieldio";
+ * assertEquals(new QueueFull().name, "QueueFull");
+ * ```
+ */
+export class QueueFull extends Error {
+  /**
+   * @param message Details.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "QueueFull";
+  }
+}
+
+/**
+ * A put on a queue that was shut down, or a get on one that was shut down
+ * and is empty (or was shut down with `immediate`).
+ *
+ * @example A QueueShutDown is an Error with its own name
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { QueueShutDown } from "yieldio";
+ * assertEquals(new QueueShutDown().name, "QueueShutDown");
+ * ```
+ */
+export class QueueShutDown extends Error {
+  /**
+   * @param message Details.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "QueueShutDown";
+  }
+}

@@ -11,15 +11,20 @@ import * as mod from "../mod.ts";
 
 const EXPECTED = [
   "AtomicsIdle",
+  "BrokenBarrierError",
   "CancelledError",
   "CannotBlockError",
   "DeadlockError",
   "EventLoop",
+  "ExceptionGroup",
   "Future",
   "Handle",
   "InvalidStateError",
   "MessageChannelIdle",
   "PerformanceClock",
+  "QueueEmpty",
+  "QueueFull",
+  "QueueShutDown",
   "SetImmediateIdle",
   "SetTimeoutIdle",
   "Task",
@@ -51,7 +56,16 @@ Deno.test("every runtime export of mod.ts is a function or a class (no stray val
 });
 
 Deno.test("every exported error class extends Error and names itself", () => {
-  const errors = [mod.CancelledError, mod.CannotBlockError, mod.InvalidStateError, mod.TimeoutError];
+  const errors = [
+    mod.BrokenBarrierError,
+    mod.CancelledError,
+    mod.CannotBlockError,
+    mod.InvalidStateError,
+    mod.QueueEmpty,
+    mod.QueueFull,
+    mod.QueueShutDown,
+    mod.TimeoutError,
+  ];
   for (const ErrorClass of errors) {
     const error = new ErrorClass("message", { cause: "why" });
     assertEquals([error instanceof Error, error.name, error.message, error.cause], [
@@ -63,4 +77,9 @@ Deno.test("every exported error class extends Error and names itself", () => {
   }
   const deadlock = new mod.DeadlockError([], "");
   assertEquals([deadlock instanceof Error, deadlock.name], [true, "DeadlockError"]);
+  const group = new mod.ExceptionGroup("two failures", [new Error("a"), "b"], { cause: "why" });
+  assertEquals(
+    [group instanceof AggregateError, group.name, group.message, group.exceptions, group.cause],
+    [true, "ExceptionGroup", "two failures", [new Error("a"), "b"], "why"],
+  );
 });

@@ -83,17 +83,17 @@ export class EventLoop extends BaseEventLoop {
 
   /**
    * Wraps `coro` in a task (through the task factory, if one is set); its
-   * first step runs in the next iteration.
+   * first step runs in the next iteration (or at once with `eager: true`).
    *
    * @param coro The coroutine to run.
-   * @param options The task's name.
+   * @param options The task's name, eager start, an AbortSignal to cancel it.
    * @returns The task.
    * @throws {TypeError} When `coro` is not a coroutine.
    * @throws {InvalidStateError} When the loop is closed.
    */
   createTask<T>(coro: Coro<T>, options: TaskOptions = {}): Task<T> {
     if (this.isClosed()) throw new InvalidStateError("createTask() on a closed event loop");
-    if (this.#taskFactory === null) return new Task(coro, { loop: this, name: options.name });
+    if (this.#taskFactory === null) return new Task(coro, { ...options, loop: this });
     const task = this.#taskFactory(this, coro, options);
     if (!(task instanceof Task)) {
       throw new TypeError(`the task factory must return a Task, got ${describeValue(task)}`);

@@ -11,7 +11,8 @@ import { InvalidStateError } from "../errors.ts";
 import { _runningLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
 import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
-import { checkCoroutine, type Task } from "./task.ts";
+import { checkCoroutine } from "./coroutine.ts";
+import type { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 /** Options for {@linkcode run} and {@linkcode runSync}: those of the new loop. */

@@ -21,6 +21,7 @@ import { describeValue } from "../_describe.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
+import { checkCoroutine } from "./coroutine.ts";
 import { _getRunningLoop } from "./running_loop.ts";
 import {
   AWAIT_DONE,
@@ -36,6 +37,18 @@ import {
 export interface TaskOptions {
   /** The task's name (default `Task-N`). */
   name?: string;
+  /**
+   * Run the first step at once, inside `createTask`, when the loop is running
+   * (asyncio 3.12's eager start): a coroutine that finishes without waiting is
+   * done before `createTask` returns and is never scheduled. Default false.
+   */
+  eager?: boolean;
+  /**
+   * Cancel the task when this signal aborts (the reason becomes the cancel
+   * message). The listener is removed when the task finishes, so a long-lived
+   * signal does not collect one listener per task.
+   */
+  signal?: AbortSignal;
 }
 
 /** Options for the Task constructor. */
@@ -51,6 +64,8 @@ interface TaskExtras {
   abort: AbortController | null;
   cancelMessage: string | undefined;
   createdAt: string | undefined;
+  /** The `signal` option and its listener, until the task finishes. */
+  linked: { signal: AbortSignal; onAbort: () => void } | null;
 }
 
 /** `#cancelBits`: a cancel waits for the next step (it could not go through `#waitingOn`). */
@@ -103,13 +118,19 @@ export class Task<T> extends Future<T> implements SleepingTask {
   constructor(coro: Coro<T>, options?: TaskConstructorOptions) {
     const loop = options?.loop ?? _getRunningLoop("new Task()");
     checkCoroutine(coro, "Task");
+    const signal = options?.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError(`the signal option expects an AbortSignal, got ${describeValue(signal)}`);
+    }
     super({ loop });
     this.#coro = coro;
     this.#meta = ++taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
     if (loop.getDebug()) Task.#extrasOf(this).createdAt = callerFrame();
-    loop._callSoon(wakeTask, this);
     loop._taskStarted(this);
+    if (signal !== undefined) Task.#linkSignal(this, signal);
+    if (options?.eager === true && loop.isRunning()) this._step(NOTHING);
+    else loop._callSoon(wakeTask, this);
   }
 
   /**
@@ -222,17 +243,18 @@ export class Task<T> extends Future<T> implements SleepingTask {
       if (waited instanceof Future) waited._markSeen();
     }
     const loop = this.getLoop();
+    const outer = loop._currentTask; // null, unless an eager task starts inside another task's step
     loop._currentTask = this;
     let step: IteratorResult<unknown, T>;
     try {
       step = thrown === NOTHING ? this.#coro.next() : this.#coro.throw(thrown);
     } catch (error) {
-      loop._currentTask = null;
+      loop._currentTask = outer;
       AWAIT_DONE.value = undefined;
       Task.#finishWithError(this, error);
       return;
     }
-    loop._currentTask = null;
+    loop._currentTask = outer;
     if (step.done === true) {
       const value = step.value; // read before clearing: a sleep() driven directly returns AWAIT_DONE itself
       AWAIT_DONE.value = undefined;
@@ -286,13 +308,27 @@ export class Task<T> extends Future<T> implements SleepingTask {
     } else {
       task._resolve(value);
     }
-    task.getLoop()._taskFinished(task);
+    Task.#finished(task);
   }
 
   static #finishWithError(task: Task<unknown>, error: unknown): void {
     if (error instanceof CancelledError) task._cancelWith(error);
     else task._reject(error);
+    Task.#finished(task);
+  }
+
+  static #finished(task: Task<unknown>): void {
     task.getLoop()._taskFinished(task);
+    const linked = Task.#extras(task)?.linked;
+    if (linked != null) linked.signal.removeEventListener("abort", linked.onAbort);
+  }
+
+  /** The `signal` option: cancel on abort (at once when already aborted). */
+  static #linkSignal(task: Task<unknown>, signal: AbortSignal): void {
+    const cancel = () => task.cancel(abortMessage(signal.reason));
+    if (signal.aborted) return void cancel();
+    signal.addEventListener("abort", cancel, { once: true });
+    Task.#extrasOf(task).linked = { signal, onAbort: cancel };
   }
 
   /** asyncio: errors about a yield are thrown into the coroutine at its next step. */
@@ -309,7 +345,14 @@ export class Task<T> extends Future<T> implements SleepingTask {
   static #extrasOf(task: Task<unknown>): TaskExtras {
     const meta = task.#meta;
     if (typeof meta !== "number") return meta;
-    return task.#meta = { number: meta, name: undefined, abort: null, cancelMessage: undefined, createdAt: undefined };
+    return task.#meta = {
+      number: meta,
+      name: undefined,
+      abort: null,
+      cancelMessage: undefined,
+      createdAt: undefined,
+      linked: null,
+    };
   }
 
   /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
@@ -336,26 +379,9 @@ function throwIntoTask(pending: { task: Task<unknown>; error: Error }): void {
   pending.task._step(pending.error);
 }
 
-/**
- * Checks that `value` is a coroutine (an object with `next` and `throw`
- * methods that is not a future), with hints for the usual mistakes.
- *
- * @throws {TypeError} Naming what was passed and what to pass instead.
- */
-export function checkCoroutine(value: unknown, caller: string): void {
-  const candidate = value as Partial<Coro<unknown>> | null;
-  if (
-    typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
-    typeof candidate.next === "function" && typeof candidate.throw === "function"
-  ) return;
-  let hint = "pass the object a generator function returns, e.g. main()";
-  if (typeof value === "function") hint = "call it first: pass main(), not main";
-  else if (value instanceof Future) {
-    hint = "a Future is already scheduled: wait for it with `yield*`, or use ensureFuture()";
-  } else if (typeof (value as PromiseLike<unknown> | null)?.then === "function") {
-    hint = "wrap a promise with fromPromise(p) or ensureFuture(p)";
-  }
-  throw new TypeError(`${caller} expects a coroutine, got ${describeValue(value)}; ${hint}`);
+/** An abort reason as a cancel message: its message when it is an Error, else the value as text. */
+function abortMessage(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 /** The first stack frame outside yieldio: where a task was created (debug mode). */

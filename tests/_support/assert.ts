@@ -236,13 +236,18 @@ function equal(a: unknown, b: unknown, seen = new Map<unknown, unknown>()): bool
     return true;
   }
   if (a instanceof Error && (a.message !== (b as Error).message || a.name !== (b as Error).name)) return false;
-  const keysA = Reflect.ownKeys(a), keysB = Reflect.ownKeys(b);
+  // As std's equal(): enumerable own keys plus own symbols (so an Error's stack is not compared).
+  const keysA = ownKeys(a), keysB = ownKeys(b);
   if (keysA.length !== keysB.length) return false;
   for (const key of keysA) {
     if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
     if (!equal((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key], seen)) return false;
   }
   return true;
+}
+
+function ownKeys(value: object): PropertyKey[] {
+  return [...Object.keys(value), ...Object.getOwnPropertySymbols(value)];
 }
 
 function show(value: unknown): string {

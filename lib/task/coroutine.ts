@@ -1,0 +1,34 @@
+/**
+ * What counts as a coroutine where one is expected (`createTask`, `new Task`,
+ * `run`): an object with `next` and `throw` methods that is not a future —
+ * a generator object, or the object `sleep()` returns. The usual mistakes get
+ * a hint that says what to pass instead.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { Future } from "./future.ts";
+import type { Coro } from "./yield_protocol.ts";
+
+/**
+ * Checks that `value` is a coroutine (an object with `next` and `throw`
+ * methods that is not a future), with hints for the usual mistakes.
+ *
+ * @throws {TypeError} Naming what was passed and what to pass instead.
+ */
+export function checkCoroutine(value: unknown, caller: string): void {
+  const candidate = value as Partial<Coro<unknown>> | null;
+  if (
+    typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
+    typeof candidate.next === "function" && typeof candidate.throw === "function"
+  ) return;
+  let hint = "pass the object a generator function returns, e.g. main()";
+  if (typeof value === "function") hint = "call it first: pass main(), not main";
+  else if (value instanceof Future) {
+    hint = "a Future is already scheduled: wait for it with `yield*`, or use ensureFuture()";
+  } else if (typeof (value as PromiseLike<unknown> | null)?.then === "function") {
+    hint = "wrap a promise with fromPromise(p) or ensureFuture(p)";
+  }
+  throw new TypeError(`${caller} expects a coroutine, got ${describeValue(value)}; ${hint}`);
+}
