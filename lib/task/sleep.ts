@@ -90,7 +90,8 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
         AWAIT_DONE.value = this.#value;
         return AWAIT_DONE as IteratorReturnResult<T>;
       case CANCELLED:
-        this.#state = FINISHED;
+        // Not FINISHED: the heap may still hold it (lazy deletion), and it must keep reading as cancelled.
+        this.#state = DISARMED;
         throw new CancelledError(this.#value as string | undefined);
       case ARMED:
         throw new InvalidStateError(`${this} was resumed before its timer fired; drive sleep() with a Task`);
@@ -153,7 +154,12 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
    * for the heap. Static, so sleeps carry no private-method brand slot.
    */
   static #disarm(sleep: Sleep<unknown>): void {
-    if (sleep.#state !== ARMED) {
+    const state = sleep.#state;
+    if (state === CANCELLED || state === DISARMED) {
+      sleep.#state = DISARMED; // already counted as cancelled by the heap; must keep reading so
+      return;
+    }
+    if (state !== ARMED) {
       sleep.#state = FINISHED;
       return;
     }
