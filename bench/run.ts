@@ -12,14 +12,13 @@
  * figures.
  *
  * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
- * 3 switch, 4 sleep0, 5 timers (in-process), 6 queue (waits for Queue),
+ * 3 switch, 4 sleep0, 5 timers, 6 queue (in-process),
  * 7 idle (idle adapters in Deno and Node), and steady: the same side run
  * many times in one process, which the per-process micro figures hide.
  *
  * @module
  */
 
-import * as yieldio from "../mod.ts";
 import { describeMachine, loadAverage, type Machine, machineMarkdown } from "./_machine.ts";
 import { fmtMs, fmtRate, fmtRatio, median } from "./_stats.ts";
 import { markdownTable } from "./_table.ts";
@@ -87,7 +86,7 @@ async function hasCommand(cmd: string, args: string[]): Promise<boolean> {
   }
 }
 
-// ------------------------------------------------------------------ scenarios 2–5
+// ------------------------------------------------------------------ scenarios 2–6
 
 interface MicroSideResult {
   label: string;
@@ -289,29 +288,6 @@ function renderSteady(rows: SteadyRow[]): string {
   ].join("\n");
 }
 
-// ------------------------------------------------------------------ scenario 6
-
-function renderQueue(): { markdown: string; status: string } {
-  const exported = "Queue" in yieldio;
-  const status = exported
-    ? "yieldio now exports Queue, but this scenario is not written yet"
-    : "waits for Queue (issue: sync primitives)";
-  const markdown = [
-    "## 6. Bounded Queue producer/consumer throughput",
-    "",
-    markdownTable(["side", "items/s", "note"], [
-      ["yieldio Queue", "—", status],
-      [
-        "peers (asyncio.Queue, Effection createQueue/createChannel)",
-        "—",
-        "to run beside yieldio's Queue when it exists",
-      ],
-    ], "lrl"),
-    "",
-  ].join("\n");
-  return { markdown, status };
-}
-
 // ------------------------------------------------------------------ main
 
 const options = parseOptions(Deno.args);
@@ -344,7 +320,6 @@ const results: {
   options: { quick: boolean; only: string[] | null; rounds: number | null; shapes: Shape[] | null };
   seed?: Omit<SeedResult, "markdown">;
   micro: MicroResult[];
-  queue?: string;
   steady?: SteadyRow[];
   idle?: Omit<IdleResult, "markdown">;
   targets: TargetCheck[];
@@ -392,12 +367,6 @@ for (const scenario of microScenarios(python)) {
   results.micro.push(r);
   results.targets.push(...checks);
   emit(renderMicro(r, checks));
-}
-
-if (selected("queue")) {
-  const q = renderQueue();
-  results.queue = q.status;
-  emit(q.markdown);
 }
 
 if (selected("steady")) {

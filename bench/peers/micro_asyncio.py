@@ -5,7 +5,8 @@ usage: python3 micro_asyncio.py <case> <n>   ->   {"ms": <elapsed>}
 Cases mirror the TypeScript sides: dispatch1 / dispatch1000 (call_soon
 chains), switch (two tasks handing a counter through fresh futures),
 sleep0-1 / sleep0-100 (asyncio.sleep(0) in 1 or 100 tasks), timers
-(call_later(1 s) + cancel, 1000 pairs per loop iteration).
+(call_later(1 s) + cancel, 1000 pairs per loop iteration), queue (one
+producer and one consumer through asyncio.Queue(QUEUE_MAXSIZE)).
 """
 
 import asyncio
@@ -14,6 +15,7 @@ import sys
 import time
 
 CHURN_CHUNK = 1000
+QUEUE_MAXSIZE = 64  # as in micro.ts
 
 
 def dispatch(n, k):
@@ -85,6 +87,25 @@ async def timers(n):
         await asyncio.sleep(0)
 
 
+async def queue(n):
+    q = asyncio.Queue(QUEUE_MAXSIZE)
+
+    async def consumer():
+        total = 0
+        for _ in range(n):
+            total += await q.get()
+        return total
+
+    async def producer():
+        for i in range(n):
+            await q.put(i)
+
+    c = asyncio.create_task(consumer())
+    p = asyncio.create_task(producer())
+    await p
+    assert await c == n * (n - 1) // 2
+
+
 def timed_run(coro):
     start = time.perf_counter()
     asyncio.run(coro)
@@ -105,6 +126,8 @@ def main():
         ms = timed_run(sleep0(100, n))
     elif case == "timers":
         ms = timed_run(timers(n))
+    elif case == "queue":
+        ms = timed_run(queue(n))
     else:
         sys.exit("unknown case " + case)
     print(json.dumps({"ms": ms}))

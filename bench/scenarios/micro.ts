@@ -1,7 +1,8 @@
 /**
- * Scenarios 2–5: in-process micro-benchmarks. Each scenario is a list of
+ * Scenarios 2–6: in-process micro-benchmarks. Each scenario is a list of
  * sides that do the same work — n dispatches, n round trips, n yields, n
- * schedule+cancel pairs — and report how long it took.
+ * schedule+cancel pairs, n items through a bounded queue — and report how
+ * long it took.
  *
  * Every sample is its own process (this module is its entry point): a
  * warm-up run at n/10, then the measured run. `run.ts` alternates the sides,
@@ -19,7 +20,7 @@
  *   feedback, and a shared `schedule(tick)` turned megamorphic across sides.
  *
  * yieldio sides use the public API only (`callSoon`, `createFuture`,
- * `sleep`, `callLater`), driven both ways: blocking (`runForeverSync` /
+ * `sleep`, `callLater`, `Queue`), driven both ways: blocking (`runForeverSync` /
  * `runSync`, Atomics.wait between timers) and host-driven (`runForever` /
  * `run`, setImmediate slices). The Python sides run `peers/micro_asyncio.py`,
  * which times itself, so interpreter start-up is not counted.
@@ -27,7 +28,7 @@
  * @module
  */
 
-import { EventLoop, type Future, getRunningLoop, run, runSync, sleep } from "../../mod.ts";
+import { EventLoop, type Future, getRunningLoop, Queue, run, runSync, sleep } from "../../mod.ts";
 
 /** One contestant: does `n` operations and resolves to the elapsed ms. */
 export interface Side {
@@ -284,6 +285,71 @@ async function churnNative(n: number): Promise<void> {
   }
 }
 
+// ----------------------------------------------------- 6. bounded queue
+
+/** The bound of every side's queue; peers/micro_asyncio.py uses the same. */
+const QUEUE_MAXSIZE = 64;
+
+/** One producer puts 0..n-1 into a bounded Queue, one consumer gets them all. */
+function* queueYieldio(n: number) {
+  const loop = getRunningLoop();
+  const q = new Queue<number>(QUEUE_MAXSIZE);
+  const consumer = loop.createTask((function* () {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += yield* q.get();
+    return sum;
+  })());
+  const producer = loop.createTask((function* () {
+    for (let i = 0; i < n; i++) yield* q.put(i);
+  })());
+  yield* producer;
+  const sum = yield* consumer;
+  if (sum !== n * (n - 1) / 2) throw new Error(`the consumer summed ${sum}, expected ${n * (n - 1) / 2}`);
+}
+
+/**
+ * The native baseline: a bounded channel written the obvious way — an array
+ * of items, and arrays of the resolvers of blocked getters and putters.
+ */
+class NativeChannel<T> {
+  readonly #items: T[] = [];
+  readonly #getters: (() => void)[] = [];
+  readonly #putters: (() => void)[] = [];
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  async put(item: T): Promise<void> {
+    while (this.#items.length >= this.#capacity) await new Promise<void>((resolve) => this.#putters.push(resolve));
+    this.#items.push(item);
+    this.#getters.shift()?.();
+  }
+
+  async get(): Promise<T> {
+    while (this.#items.length === 0) await new Promise<void>((resolve) => this.#getters.push(resolve));
+    const item = this.#items.shift() as T;
+    this.#putters.shift()?.();
+    return item;
+  }
+}
+
+async function queueNative(n: number): Promise<void> {
+  const channel = new NativeChannel<number>(QUEUE_MAXSIZE);
+  const consumer = (async () => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += await channel.get();
+    return sum;
+  })();
+  const producer = (async () => {
+    for (let i = 0; i < n; i++) await channel.put(i);
+  })();
+  await producer;
+  const sum = await consumer;
+  if (sum !== n * (n - 1) / 2) throw new Error(`the consumer summed ${sum}, expected ${n * (n - 1) / 2}`);
+}
+
 function timed(body: () => void): Promise<number> {
   const start = performance.now();
   body();
@@ -298,7 +364,7 @@ async function timedAsync(body: () => Promise<unknown>): Promise<number> {
 
 /**
  * @param python Whether `python3` is available for the asyncio sides.
- * @returns Scenarios 2–5.
+ * @returns Scenarios 2–6.
  */
 export function microScenarios(python: boolean): MicroScenario[] {
   const py = (side: Side): Side[] => python ? [side] : [];
@@ -390,6 +456,29 @@ export function microScenarios(python: boolean): MicroScenario[] {
       notes: [
         `In chunks of ${CHURN_CHUNK} pairs per loop iteration (native: per setImmediate turn), so cancelled ` +
         "timers are dropped as they would be in a running program.",
+      ],
+    },
+    {
+      id: "queue",
+      title: `6. Bounded Queue producer/consumer throughput — one producer, one consumer, maxsize ${QUEUE_MAXSIZE}`,
+      unit: "items",
+      n: 1_000_000,
+      quickN: 100_000,
+      sides: [
+        { label: "yieldio Queue · runSync", yieldio: true, run: (n) => timed(() => runSync(queueYieldio(n))) },
+        { label: "yieldio Queue · run", yieldio: true, run: (n) => timedAsync(() => run(queueYieldio(n))) },
+        {
+          label: "native promise channel (async/await)",
+          yieldio: false,
+          run: (n) => timedAsync(() => queueNative(n)),
+        },
+        ...py(asyncioSide("asyncio.Queue", "queue")),
+      ],
+      notes: [
+        "Each item is one put() and one get(); the producer blocks whenever the queue is full and the consumer " +
+        "whenever it is empty, so the two tasks hand over in batches of up to maxsize items.",
+        "The native side is the obvious promise-based bounded channel (an item array and arrays of blocked " +
+        "resolvers), resumed through microtasks: it lets no timer or I/O run between hand-overs.",
       ],
     },
   ];

@@ -1,0 +1,243 @@
+/**
+ * A seeded randomized stress test of the sync primitives together: producers
+ * and consumers around a bounded Queue, consumers that take a
+ * BoundedSemaphore slot and a Lock while they work, a barging consumer that
+ * uses getNowait(), and a chaos task that cancels producers and consumers at
+ * random — often in the same iteration as the put, get or release that woke
+ * them, because every delay is a small whole number of ms on virtual time.
+ *
+ * Each seed checks: no item lost or duplicated; `join()` returns exactly when
+ * the last item is marked done (not before, not an iteration of virtual time
+ * later); mutual exclusion and the slot bound hold throughout; after the
+ * shutdown no waiter is left in any line and no task is left; and no deadlock
+ * (a stuck virtual loop raises DeadlockError). A failure names its seed.
+ */
+
+import { assert, assertEquals } from "@std/assert";
+import {
+  BoundedSemaphore,
+  CancelledError,
+  type Coro,
+  createTask,
+  getRunningLoop,
+  Lock,
+  Queue,
+  QueueShutDown,
+  run,
+  sleep,
+  type Task,
+} from "../../mod.ts";
+
+const SEEDS = 200;
+/**
+ * Virtual ms after which the timer-driven tasks (chaos, barger) stop, so a
+ * lost wake-up shows as a DeadlockError instead of a loop that ticks forever.
+ * A healthy seed finishes well before it.
+ */
+const TIME_LIMIT = 100_000;
+
+/** mulberry32: small, fast, and the same sequence in every runtime. */
+function prng(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+interface Outcome {
+  put: number;
+  cancels: number;
+  joinWaited: boolean;
+}
+
+function* scenario(seed: number): Coro<Outcome> {
+  const random = prng(seed);
+  const loop = getRunningLoop();
+  const q = new Queue<number>(1 + random(4));
+  const slotCount = 1 + random(3);
+  const slots = new BoundedSemaphore(slotCount);
+  const lock = new Lock();
+  const put = new Set<number>();
+  const got = new Set<number>();
+  let done = 0, inSlots = 0, inLock = 0, cancels = 0;
+  let lastDoneAt = -1;
+  let producing = true;
+  let quiescentChecks = 0;
+
+  const markDone = () => {
+    q.taskDone();
+    done++;
+    lastDoneAt = loop.time();
+  };
+  const take = (item: number) => {
+    assert(put.has(item), `item ${item} was got but never put`);
+    assert(!got.has(item), `item ${item} was got twice`);
+    got.add(item);
+  };
+  function* work(): Coro<void> {
+    yield* slots.hold(function* () {
+      inSlots++;
+      try {
+        assert(inSlots <= slotCount, `${inSlots} tasks hold ${slotCount} slots`);
+        yield* sleep(random(3));
+        yield* lock.hold(function* () {
+          inLock++;
+          try {
+            assertEquals(inLock, 1, "two tasks inside the lock");
+            yield* sleep(random(2));
+          } finally {
+            inLock--;
+          }
+        });
+      } finally {
+        inSlots--;
+      }
+    });
+  }
+
+  function* producer(p: number, count: number): Coro<void> {
+    for (let i = 0; i < count; i++) {
+      yield* sleep(random(3));
+      const item = p * 1000 + i;
+      yield* q.put(item);
+      put.add(item); // in the same step as the put: no getter has run yet
+    }
+  }
+  function* getLoopConsumer(): Coro<void> {
+    for (;;) {
+      let item: number;
+      try {
+        item = yield* q.get();
+      } catch (e) {
+        if (e instanceof QueueShutDown) return;
+        throw e;
+      }
+      take(item);
+      try {
+        yield* work();
+      } finally {
+        markDone();
+      }
+    }
+  }
+  function* forEachConsumer(): Coro<void> {
+    yield* q.forEach(function* (item) {
+      take(item);
+      try {
+        yield* work();
+      } finally {
+        done++; // forEach calls taskDone() itself, in the same step, right after this body
+        lastDoneAt = loop.time();
+      }
+    });
+  }
+  function* barger(): Coro<void> {
+    // Only while producing: afterwards nothing may rescue an item a lost wake-up stranded.
+    while (producing && loop.time() < TIME_LIMIT) {
+      yield* sleep(1 + random(4));
+      if (q.empty()) continue;
+      const item = q.getNowait(); // may take an item a woken getter was about to take
+      take(item);
+      markDone();
+    }
+  }
+
+  const producers: Task<void>[] = [];
+  const consumers: Task<void>[] = [];
+  const nProducers = 2 + random(4);
+  for (let p = 0; p < nProducers; p++) producers.push(createTask(producer(p, 5 + random(20))));
+  const startConsumer = () => consumers.push(createTask(random(2) === 0 ? getLoopConsumer() : forEachConsumer()));
+  for (let c = 0, n = 2 + random(4); c < n; c++) startConsumer();
+  const bargerTask = createTask(barger());
+
+  // Between the integer-ms steps every task has run: a waiter still parked then, while what it
+  // waits for is available, is a lost wake-up.
+  const waiting = (primitive: object, line: string) =>
+    Number(new RegExp(`${line}=(\\d+)`).exec(String(primitive))?.[1] ?? 0);
+  const monitor = createTask((function* () {
+    yield* sleep(0.5);
+    while (producing && loop.time() < TIME_LIMIT) {
+      assert(q.empty() || waiting(q, "getters") === 0, `items wait while getters wait: ${q}`);
+      assert(q.full() || waiting(q, "putters") === 0, `room waits while putters wait: ${q}`);
+      assert(lock.locked() || waiting(lock, "waiters") === 0, `a free lock while tasks wait: ${lock}`);
+      assert(inSlots === slotCount || waiting(slots, "waiters") === 0, `a free slot while tasks wait: ${slots}`);
+      quiescentChecks++;
+      yield* sleep(1);
+    }
+  })());
+  const chaos = createTask((function* () {
+    let owed = 0;
+    while (producing && loop.time() < TIME_LIMIT) {
+      yield* sleep(1 + random(3));
+      // Replacements start a tick later, so the consumers left must cope with a cancelled one on their own.
+      for (; owed > 0; owed--) startConsumer();
+      const pick = random(10);
+      if (pick < 3) {
+        const live = consumers.filter((t) => !t.done());
+        const victim = live[random(live.length)];
+        if (victim !== undefined && victim.cancel()) {
+          cancels++;
+          owed++;
+        }
+      } else if (pick < 4) {
+        const live = producers.filter((t) => !t.done());
+        if (live.length > 1 && live[random(live.length)].cancel()) cancels++;
+      }
+    }
+  })());
+
+  for (const task of producers) {
+    try {
+      yield* task;
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+    }
+  }
+  producing = false;
+
+  const joinWaits = done < put.size;
+  yield* q.join();
+  assertEquals(done, put.size, "join() returned before every item was done");
+  if (joinWaits) assertEquals(loop.time(), lastDoneAt, "join() returned later than the last taskDone()");
+  assertEquals([...got].sort(), [...put].sort(), "items lost");
+  yield* chaos;
+  yield* monitor;
+
+  q.shutdown();
+  bargerTask.cancel();
+  for (const task of [...consumers, bargerTask]) {
+    try {
+      yield* task;
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+    }
+  }
+  assertEquals(String(q), `<Queue maxsize=${q.maxsize} qsize=0 shutdown>`, "waiters left in the queue");
+  assertEquals(String(slots), `<BoundedSemaphore unlocked value=${slotCount}>`, "slots leaked or waiters left");
+  assertEquals(String(lock), "<Lock unlocked>", "lock held or waiters left");
+  assertEquals(loop._pendingTasks().length, 1, "tasks left behind");
+  assert(quiescentChecks > 0, "the monitor never ran");
+  return { put: put.size, cancels, joinWaited: joinWaits };
+}
+
+Deno.test(`stress: ${SEEDS} seeds of producers, consumers, a bounded queue, semaphores, a lock and random cancels`, async () => {
+  let items = 0, cancels = 0, joinsThatWaited = 0;
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    let outcome: Outcome;
+    try {
+      outcome = await run(() => scenario(seed), { clock: "virtual" });
+    } catch (e) {
+      throw new Error(`stress seed ${seed} failed: ${(e as Error).message}`, { cause: e });
+    }
+    items += outcome.put;
+    cancels += outcome.cancels;
+    if (outcome.joinWaited) joinsThatWaited++;
+  }
+  // The run must have exercised something: plenty of items and cancellations.
+  assert(items > SEEDS * 20, `only ${items} items in all`);
+  assert(cancels > SEEDS, `only ${cancels} cancellations in all`);
+  assert(joinsThatWaited > SEEDS / 2, `join() had to wait in only ${joinsThatWaited} seeds`);
+});
