@@ -58,3 +58,24 @@ export { Barrier } from "./lib/sync/barrier.ts";
 export { Queue } from "./lib/sync/queue.ts";
 export { PriorityQueue } from "./lib/sync/priority_queue.ts";
 export { LifoQueue } from "./lib/sync/lifo_queue.ts";
+export { asCompleted, type AsCompletedOptions } from "./lib/combinators/as_completed.ts";
+export {
+  gather,
+  type GatherOptions,
+  type GatherOutcomes,
+  type GatherResults,
+  type ResultOf,
+} from "./lib/combinators/gather.ts";
+export { shield } from "./lib/combinators/shield.ts";
+export { TaskGroup, taskGroup } from "./lib/combinators/task_group.ts";
+export { Timeout, timeout, timeoutAt } from "./lib/combinators/timeout.ts";
+export {
+  ALL_COMPLETED,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  type ReturnWhen,
+  wait,
+  type WaitOptions,
+  type WaitResult,
+} from "./lib/combinators/wait.ts";
+export { waitFor } from "./lib/combinators/wait_for.ts";

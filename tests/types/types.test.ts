@@ -9,18 +9,26 @@
 
 import { assertEquals, assertThrows } from "@std/assert";
 import {
+  asCompleted,
   blockingRefusal,
   type Coro,
   createTask,
   ensureFuture,
   EventLoop,
+  FIRST_COMPLETED,
   fromPromise,
   type Future,
+  gather,
   getRunningLoop,
   run,
   runSync,
+  shield,
   sleep,
   type Task,
+  taskGroup,
+  timeout,
+  wait,
+  waitFor,
 } from "../../mod.ts";
 
 /** A generator function annotated Coro<T>: its return value is the T. */
@@ -119,4 +127,68 @@ Deno.test("runSync() returns main's type where the thread may block", () => {
   } else {
     assertThrows(() => runSync(greet("sync"), { clock: "virtual" }));
   }
+});
+
+/** The combinators keep each awaitable's type: gather per position, the others as T. */
+function* combinators(): Coro<[string, number, string | Error, number | Error, boolean, string, number, string]> {
+  const task: Task<string> = createTask(greet("g"));
+  const [s, n]: [string, number] = yield* gather([task, sleep(1, 2)]);
+  const settled: [string | Error, number | Error] = yield* gather([greet("h"), sleep(1, 3)], {
+    returnExceptions: true,
+  });
+  const fromSet: number[] = yield* gather(new Set([sleep(1, 4), sleep(2, 5)]));
+  const viaWaitFor: boolean = yield* waitFor(sleep(1, true), 10);
+  const viaTimeout: string = yield* timeout(10, function* () {
+    return yield* greet("t");
+  });
+  const viaGroup: number = yield* taskGroup(function* (tg) {
+    const child: Task<number> = tg.createTask(sleep(1, 6));
+    return yield* child;
+  });
+  const shielded: Future<string> = shield(createTask(greet("s")));
+  const { done, pending }: { done: Set<Task<number>>; pending: Set<Task<number>> } = yield* wait(
+    [createTask(sleep(1, 7))],
+    { returnWhen: FIRST_COMPLETED },
+  );
+  let first = 0;
+  for (const next of asCompleted([sleep(2, 8), sleep(1, 9)])) {
+    const value: number = yield* next;
+    first ||= value;
+  }
+  void [fromSet, done, pending];
+  return [s, n, settled[0], settled[1], viaWaitFor, yield* shielded, viaGroup + first, `${viaTimeout}`];
+}
+
+/** Combinator misuse that must not compile. Never called. */
+function* combinatorsMustNotCompile(): Coro<void> {
+  const task: Task<string> = createTask(greet("x"));
+  // @ts-expect-error gather keeps positions: [string, number], not [number, number]
+  const wrongTuple: [number, number] = yield* gather([task, sleep(1, 2)]);
+  // @ts-expect-error with returnExceptions each position may be an Error
+  const notSettled: [string, number] = yield* gather([task, sleep(1, 2)], { returnExceptions: true });
+  // @ts-expect-error waitFor gives the awaitable's type
+  const wrongWaitFor: number = yield* waitFor(task, 10);
+  // @ts-expect-error waitFor takes a number of ms or null, not a string
+  yield* waitFor(task, "10");
+  // @ts-expect-error timeout gives the body's return type
+  const wrongTimeout: string = yield* timeout(10, function* () {
+    yield* sleep(1);
+    return 1;
+  });
+  // @ts-expect-error wait takes futures and tasks, not coroutines
+  yield* wait([greet("c")]);
+  // @ts-expect-error returnWhen is one of the three constants
+  yield* wait([task], { returnWhen: "FIRST" });
+  yield* taskGroup(function* (tg) {
+    yield* sleep(1);
+    // @ts-expect-error a group's createTask takes a coroutine, not a number
+    tg.createTask(42);
+  });
+  void [wrongTuple, notSettled, wrongWaitFor, wrongTimeout];
+}
+
+Deno.test("types flow through gather (per position), waitFor, timeout, taskGroup, shield, wait and asCompleted", async () => {
+  const values = await run(combinators, { clock: "virtual" });
+  assertEquals(values, ["hello g", 2, "hello h", 3, true, "hello s", 15, "hello t"]);
+  assertEquals(typeof combinatorsMustNotCompile, "function");
 });

@@ -1,0 +1,180 @@
+/**
+ * asCompleted: results in the order they finish (asyncio's `as_completed`,
+ * used as a plain iterator).
+ *
+ * The inputs are wrapped in futures at the call. A done-callback on each one
+ * appends it to a FIFO of finished futures; the timer, if any, appends one
+ * timeout marker per future still pending instead and stops listening. Each
+ * coroutine the iterator hands out takes the next entry of that FIFO, waiting
+ * for one if there is none yet — so the n-th coroutine awaited gets the n-th
+ * completion, whichever coroutine object it is.
+ *
+ * Invariant (no lost wake-ups): an entry is taken only by a waiting
+ * coroutine; a waiter that was woken but cancelled before it ran passes its
+ * wake-up on to the next waiter.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { TimeoutError } from "../errors.ts";
+import type { TimerHandle } from "../loop/handle.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import { ensureFuture } from "../task/ensure_future.ts";
+import { type Awaitable, Future } from "../task/future.ts";
+import { _getRunningLoop } from "../task/running_loop.ts";
+import type { Coro } from "../task/yield_protocol.ts";
+import { checkAwaitable, checkTime, listOf } from "./_checks.ts";
+
+/** Options for {@linkcode asCompleted}. */
+export interface AsCompletedOptions {
+  /** After this many ms, every coroutine not yet resolved raises `TimeoutError`; `null` (default): no limit. */
+  timeout?: number | null;
+}
+
+const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/**
+ * Starts waiting for every awaitable and returns an iterator of coroutines,
+ * one per distinct awaitable: `yield*` the n-th one to get the result of the
+ * n-th awaitable to finish (or have its error raised). After `timeout` ms,
+ * those not yet resolved raise `TimeoutError`. The awaitables keep running
+ * either way; the timer is cancelled once every one has finished.
+ *
+ * @param awaitables Futures, tasks, coroutines or promises (the same one
+ *   twice counts once).
+ * @param options `timeout` in ms, or null.
+ * @returns An iterator of coroutines, each resolving to the next completion.
+ * @throws {TypeError} When `awaitables` is not an iterable of awaitables.
+ * @throws {RangeError} When `timeout` is NaN.
+ * @throws {InvalidStateError} When no loop is running.
+ *
+ * @example Handling results as they arrive
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { asCompleted, getRunningLoop, run, sleep } from "yieldio";
+ * const arrivals = await run(function* () {
+ *   const arrivals: unknown[] = [];
+ *   for (const next of asCompleted([sleep(30, "c"), sleep(10, "a"), sleep(20, "b")])) {
+ *     arrivals.push([yield* next, getRunningLoop().time()]);
+ *   }
+ *   return arrivals;
+ * }, { clock: "virtual" });
+ * assertEquals(arrivals, [["a", 10], ["b", 20], ["c", 30]]);
+ * ```
+ */
+export function asCompleted<T>(
+  awaitables: Iterable<Awaitable<T>>,
+  options?: AsCompletedOptions,
+): IterableIterator<Coro<T>> {
+  const list = listOf(awaitables, "asCompleted");
+  list.forEach((value, i) => checkAwaitable(value, "asCompleted", ` at index ${i}`));
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`asCompleted expects an options object, got ${describeValue(options)}`);
+  }
+  const timeout = checkTime(options?.timeout, "asCompleted", "timeout");
+  const loop = _getRunningLoop("asCompleted()");
+  for (const value of list) {
+    if (value instanceof Future && value.getLoop() !== loop) {
+      throw new TypeError(`asCompleted got ${value}, which belongs to another event loop`);
+    }
+  }
+  const futures = [...new Set(list)].map((value) => ensureFuture(value as Awaitable<T>, loop));
+  return new Completions(loop, futures, timeout);
+}
+
+class Completions<T> implements IterableIterator<Coro<T>> {
+  #loop: EventLoop;
+  /** Invariant: the futures neither finished nor timed out yet; emptied by the timer. */
+  #todo: Set<Future<T>>;
+  /** How many coroutines the iterator may still hand out. */
+  #left: number;
+  /** The FIFO of completions: futures, or TIMED_OUT; entries before `#head` were taken. */
+  #finished: (Future<T> | typeof TIMED_OUT | undefined)[] = [];
+  #head = 0;
+  /** Coroutines waiting for the next completion, oldest first. */
+  #waiters: Future<void>[] = [];
+  #timer: TimerHandle | null = null;
+
+  constructor(loop: EventLoop, futures: Future<T>[], timeout: number | null) {
+    this.#loop = loop;
+    this.#todo = new Set(futures);
+    this.#left = futures.length;
+    for (const future of futures) future._addCallback(this.#onDone, future); // edge: the consumer awaits each future
+    if (futures.length > 0 && timeout !== null) this.#timer = loop.callLater(timeout, this.#onTimeout);
+  }
+
+  [Symbol.iterator](): IterableIterator<Coro<T>> {
+    return this;
+  }
+
+  /** @returns The next coroutine, resolving to the next completion; done after one per awaitable. */
+  next(): IteratorResult<Coro<T>, undefined> {
+    if (this.#left === 0) return { done: true, value: undefined };
+    this.#left--;
+    return { done: false, value: this.#next() };
+  }
+
+  *#next(): Coro<T> {
+    const entry = yield* this.#take();
+    if (entry === TIMED_OUT) throw new TimeoutError("asCompleted timed out before this result arrived");
+    return entry.result();
+  }
+
+  *#take(): Coro<Future<T> | typeof TIMED_OUT> {
+    while (this.#head === this.#finished.length) {
+      const waiter = this.#loop.createFuture<void>();
+      this.#waiters.push(waiter);
+      try {
+        yield* waiter;
+      } catch (error) {
+        // Cancelled: leave the queue, and hand on a wake-up we were given but cannot use.
+        const woken = waiter.done() && !waiter.cancelled();
+        waiter.cancel();
+        const at = this.#waiters.indexOf(waiter);
+        if (at >= 0) this.#waiters.splice(at, 1);
+        if (woken && this.#head < this.#finished.length) this.#wakeNext();
+        throw error;
+      }
+    }
+    const entry = this.#finished[this.#head] as Future<T> | typeof TIMED_OUT;
+    this.#finished[this.#head++] = undefined;
+    if (this.#head === this.#finished.length) this.#finished.length = this.#head = 0;
+    return entry;
+  }
+
+  #put(entry: Future<T> | typeof TIMED_OUT): void {
+    this.#finished.push(entry);
+    this.#wakeNext();
+  }
+
+  #wakeNext(): void {
+    while (this.#waiters.length > 0) {
+      const waiter = this.#waiters.shift() as Future<void>; // a handful of waiters at most
+      if (!waiter.done()) return waiter.setResult(undefined);
+    }
+  }
+
+  readonly #onDone = (future: Future<T>): void => {
+    if (!this.#todo.delete(future)) return; // the timer came first
+    this.#put(future);
+    if (this.#todo.size === 0) {
+      this.#timer?.cancel();
+      this.#timer = null;
+    }
+  };
+
+  readonly #onTimeout = (): void => {
+    this.#timer = null;
+    for (const future of this.#todo) {
+      future._removeCallback(this.#onDone, future);
+      this.#put(TIMED_OUT);
+    }
+    this.#todo.clear();
+  };
+
+  /** @returns A description like `<asCompleted left=2>`. */
+  toString(): string {
+    return `<asCompleted left=${this.#left}>`;
+  }
+}
