@@ -1,6 +1,6 @@
 /**
  * Argument checks shared by the combinators: what counts as an awaitable, a
- * collection of them, a timeout and a body. Each failure is a `TypeError` or
+ * collection of them, and a timeout (bodies are checked by lib/task/body.ts). Each failure is a `TypeError` or
  * `RangeError` that names the caller and the offending value, thrown at the
  * call (before anything is scheduled), never later inside a task.
  *
@@ -9,14 +9,7 @@
 
 import { describeValue } from "../_describe.ts";
 import { Future } from "../task/future.ts";
-import type { Coro } from "../task/yield_protocol.ts";
-
-/** Whether `value` is a coroutine: an object with `next` and `throw` that is not a future. */
-export function isCoroutine(value: unknown): value is Coro<unknown> {
-  const candidate = value as Partial<Coro<unknown>> | null;
-  return typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
-    typeof candidate.next === "function" && typeof candidate.throw === "function";
-}
+import { isCoroutine } from "../task/coroutine.ts";
 
 /** Whether `value` is something `ensureFuture` accepts: a future, a coroutine or a thenable. */
 export function isAwaitable(value: unknown): boolean {
@@ -67,26 +60,4 @@ export function checkTime(value: unknown, caller: string, name: string): number 
   }
   if (Number.isNaN(value)) throw new RangeError(`${caller} got NaN for ${name}; pass a number of ms, or null`);
   return value;
-}
-
-/** @throws {TypeError} When `body` is not a function. */
-export function checkBody(body: unknown, caller: string): void {
-  if (typeof body !== "function") {
-    throw new TypeError(
-      `${caller} expects a body function returning a coroutine (a generator function), got ${describeValue(body)}`,
-    );
-  }
-}
-
-/**
- * What a body returned, checked: anything `yield*` can wait on (a coroutine
- * or a future).
- *
- * @throws {TypeError} For anything else, naming the caller.
- */
-export function bodyCoroutine<T>(made: unknown, caller: string): Coro<T> {
-  if (made instanceof Future || isCoroutine(made)) return made as Coro<T>;
-  throw new TypeError(
-    `${caller}'s body must return a coroutine (write it as a generator function), got ${describeValue(made)}`,
-  );
 }

@@ -24,7 +24,7 @@ import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Task, TaskOptions } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyCoroutine, checkBody } from "./_checks.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { errorOf, NO_ERROR } from "./_outcome.ts";
 
 const NOTHING_THROWN: unique symbol = Symbol("nothing thrown");

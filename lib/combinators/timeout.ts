@@ -23,7 +23,8 @@ import type { Handle } from "../loop/handle.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyCoroutine, checkBody, checkTime } from "./_checks.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
+import { checkTime } from "./_checks.ts";
 
 const CREATED = 0, ACTIVE = 1, EXPIRING = 2, EXPIRED = 3, FINISHED = 4;
 type State = typeof CREATED | typeof ACTIVE | typeof EXPIRING | typeof EXPIRED | typeof FINISHED;

@@ -18,7 +18,8 @@ import type { EventLoop } from "../task/event_loop.ts";
 import { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkTime, isCoroutine, listOf } from "./_checks.ts";
+import { isCoroutine } from "../task/coroutine.ts";
+import { checkTime, listOf } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
 
 /**

@@ -18,7 +18,8 @@ import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkAwaitable, checkTime, isCoroutine } from "./_checks.ts";
+import { isCoroutine } from "../task/coroutine.ts";
+import { checkAwaitable, checkTime } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
 import { timeout } from "./timeout.ts";
 

@@ -21,7 +21,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { BrokenBarrierError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyResult, checkBody } from "./_body.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Condition } from "./condition.ts";
 
 type State = "filling" | "draining" | "resetting" | "broken";
@@ -145,7 +145,7 @@ export class Barrier {
   *hold<R>(body: (index: number) => Coro<R>): Coro<R> {
     checkBody(body, "Barrier.hold()");
     const index = yield* this.wait();
-    return yield* bodyResult(body(index), "Barrier.hold()");
+    return yield* bodyCoroutine(body(index), "Barrier.hold()");
   }
 
   /**

@@ -16,7 +16,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyResult, checkBody } from "./_body.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 import { Lock } from "./lock.ts";
 
@@ -105,7 +105,7 @@ export class Condition {
     checkBody(body, "Condition.hold()");
     yield* this.#lock.acquire();
     try {
-      return yield* bodyResult(body(), "Condition.hold()");
+      return yield* bodyCoroutine(body(), "Condition.hold()");
     } finally {
       this.#lock.release();
     }

@@ -17,7 +17,7 @@
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyResult, checkBody } from "./_body.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
 /**
@@ -140,7 +140,7 @@ export class Lock {
     checkBody(body, "Lock.hold()");
     yield* this.acquire();
     try {
-      return yield* bodyResult(body(), "Lock.hold()");
+      return yield* bodyCoroutine(body(), "Lock.hold()");
     } finally {
       this.release();
     }

@@ -23,7 +23,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError, QueueEmpty, QueueFull, QueueShutDown } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyResult, checkBody } from "./_body.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
 /**
@@ -262,7 +262,7 @@ export class Queue<T> {
       }
       consumed++;
       try {
-        yield* bodyResult(body(item), "Queue.forEach()");
+        yield* bodyCoroutine(body(item), "Queue.forEach()");
       } finally {
         this.taskDone();
       }

@@ -18,7 +18,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { bodyResult, checkBody } from "./_body.ts";
+import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
 /**
@@ -114,7 +114,7 @@ export class Semaphore {
     checkBody(body, "Semaphore.hold()");
     yield* this.acquire();
     try {
-      return yield* bodyResult(body(), "Semaphore.hold()");
+      return yield* bodyCoroutine(body(), "Semaphore.hold()");
     } finally {
       this.release();
     }

@@ -11,6 +11,13 @@ import { describeValue } from "../_describe.ts";
 import { Future } from "./future.ts";
 import type { Coro } from "./yield_protocol.ts";
 
+/** Whether `value` is a coroutine: an object with `next` and `throw` methods that is not a future. */
+export function isCoroutine(value: unknown): value is Coro<unknown> {
+  const candidate = value as Partial<Coro<unknown>> | null;
+  return typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
+    typeof candidate.next === "function" && typeof candidate.throw === "function";
+}
+
 /**
  * Checks that `value` is a coroutine (an object with `next` and `throw`
  * methods that is not a future), with hints for the usual mistakes.
@@ -18,11 +25,7 @@ import type { Coro } from "./yield_protocol.ts";
  * @throws {TypeError} Naming what was passed and what to pass instead.
  */
 export function checkCoroutine(value: unknown, caller: string): void {
-  const candidate = value as Partial<Coro<unknown>> | null;
-  if (
-    typeof candidate === "object" && candidate !== null && !(candidate instanceof Future) &&
-    typeof candidate.next === "function" && typeof candidate.throw === "function"
-  ) return;
+  if (isCoroutine(value)) return;
   let hint = "pass the object a generator function returns, e.g. main()";
   if (typeof value === "function") hint = "call it first: pass main(), not main";
   else if (value instanceof Future) {

@@ -8,6 +8,7 @@
 import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
+import { isCoroutine } from "./coroutine.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { _getRunningLoop } from "./running_loop.ts";
 import type { Coro } from "./yield_protocol.ts";
@@ -39,11 +40,10 @@ export function ensureFuture<T>(awaitable: Awaitable<T>, loop?: EventLoop): Futu
     return awaitable;
   }
   const target = loop ?? _getRunningLoop("ensureFuture()");
-  const candidate = awaitable as Partial<Coro<T> & PromiseLike<T>>;
-  if (typeof candidate?.next === "function" && typeof candidate.throw === "function") {
-    return target.createTask(awaitable as Coro<T>);
+  if (isCoroutine(awaitable)) return target.createTask(awaitable as Coro<T>);
+  if (typeof (awaitable as PromiseLike<T> | null)?.then === "function") {
+    return _wrapPromise(target, awaitable as PromiseLike<T>);
   }
-  if (typeof candidate?.then === "function") return _wrapPromise(target, awaitable as PromiseLike<T>);
   throw new TypeError(
     `ensureFuture expects a Future, a Task, a coroutine or a Promise, got ${describeValue(awaitable)}`,
   );

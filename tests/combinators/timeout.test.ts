@@ -307,7 +307,7 @@ Deno.test("misuse is refused with state errors: reschedule before entry or after
 Deno.test("timeout and timeoutAt refuse bad arguments at the call", () => {
   assertThrows(() => timeout(NaN, function* () {}), RangeError, "NaN");
   assertThrows(() => timeout(untyped("5"), function* () {}), TypeError, '"5" (a string)');
-  assertThrows(() => timeout(5, untyped(null)), TypeError, "body function");
+  assertThrows(() => timeout(5, untyped(null)), TypeError, "expects a body");
   assertThrows(() => timeoutAt(NaN, function* () {}), RangeError, "NaN");
   assertThrows(() => new Timeout(untyped({})), TypeError, "an object");
 });
