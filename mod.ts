@@ -37,6 +37,8 @@ export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts"
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export { defaultExceptionHandler, type ExceptionContext } from "./lib/loop/base_event_loop.ts";
 export type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter } from "./lib/loop/idle/adapter.ts";
+export type { Instrument, InstrumentHook } from "./lib/loop/instruments.ts";
+export type { ScheduleOptions, ShuffleMode } from "./lib/loop/schedule.ts";
 export { AtomicsIdle, blockingRefusal } from "./lib/loop/idle/atomics.ts";
 export { hasMessageChannel, MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
 export { hasSetImmediate, SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";

@@ -32,6 +32,13 @@ export { defaultExceptionHandler, type ExceptionContext } from "./exception_hand
 export interface EventLoopOptions extends SchedulerOptions {
   /** How to wait when idle; default: the best one for the driver and runtime. */
   idle?: IdleAdapter;
+  /**
+   * Raise `DeadlockError` on a real clock too, when nothing is ready, no timer
+   * is armed and no host wake-up is expected (`ref()`). Virtual-clock and
+   * blocking loops always do; a host-driven real-clock loop may be waiting for
+   * a host event it was not told about, so it must opt in. Default false.
+   */
+  detectDeadlock?: boolean;
 }
 
 /** How long a host-driven slice runs iterations before yielding to the host. */
@@ -57,6 +64,9 @@ export class BaseEventLoop extends Scheduler {
   #blockingIdle: BlockingIdleAdapter | null = null;
   /** Whether the adapter came from the options: then the other driver kind is refused. */
   #idleGiven = false;
+  #detectDeadlock: boolean;
+  /** Invariant: the timeout a host driver went idle with, or false while it is not idle. */
+  #hostIdleWait: number | null | false = false;
   #driver: Driver = NOT_RUNNING;
   #settleRun: ((error: unknown) => void) | null = null;
 
@@ -66,6 +76,7 @@ export class BaseEventLoop extends Scheduler {
    */
   constructor(options: EventLoopOptions = {}) {
     super(options);
+    this.#detectDeadlock = options.detectDeadlock === true;
     const idle = options.idle;
     if (idle === undefined) return;
     checkIdleAdapter(idle);
@@ -194,17 +205,29 @@ export class BaseEventLoop extends Scheduler {
    * never waits here. A loop that can never progress is a deadlock.
    */
   override _idleWait(timeout: number | null): void {
-    if (this._stuck() && (this._isVirtual() || this.#driver === BLOCKING) && this.#driver !== STEPPING) {
+    if (this._stuck() && this.#driver !== STEPPING && (this.#driver === BLOCKING || this.#mayDeclareDeadlock())) {
       throw this._deadlock();
     }
-    if (this._canJump()) return super._idleWait(timeout);
+    if (this._canJump()) {
+      if (timeout === null) return;
+      this._instrument("beforeIdleWait", timeout);
+      super._idleWait(timeout);
+      return this._instrument("afterIdleWait", timeout);
+    }
     if (this.#driver !== BLOCKING) return;
     // With host work owed, virtual time stands still: only a wake-up can help.
     if (this._isVirtual()) timeout = null;
     const idle = this.#blockingIdle as BlockingIdleAdapter;
     const seq = idle.snapshot();
-    if (this._hasReady()) return; // the last look comes after the snapshot: a wake-up since is not lost
+    if (this._canProgressNow()) return; // the last look comes after the snapshot: a wake-up since is not lost
+    this._instrument("beforeIdleWait", timeout);
     idle.wait(timeout, seq);
+    this._instrument("afterIdleWait", timeout);
+  }
+
+  /** A host-driven loop with nothing that can wake it is deadlocked when virtual, or when it opted in. */
+  #mayDeclareDeadlock(): boolean {
+    return this._isVirtual() || this.#detectDeadlock;
   }
 
   /**
@@ -251,6 +274,10 @@ export class BaseEventLoop extends Scheduler {
   /** One host macrotask's worth of iterations; bound once, handed to the adapter. */
   #slice = (): void => {
     this._sleepUntilWoken(false);
+    if (this.#hostIdleWait !== false) {
+      this._instrument("afterIdleWait", this.#hostIdleWait);
+      this.#hostIdleWait = false;
+    }
     const end = this._realNow() + SLICE_MS;
     try {
       for (let work = 0;;) {
@@ -272,9 +299,14 @@ export class BaseEventLoop extends Scheduler {
   #armHost(): void {
     const idle = this.#hostIdle as HostIdleAdapter;
     if (this._canProgressNow()) return idle.schedule(0, this.#slice);
-    if (this._isVirtual() && this._stuck()) throw this._deadlock();
+    if (this.#mayDeclareDeadlock() && this._stuck()) throw this._deadlock();
+    const timeout = this._hostTimeout();
     this._sleepUntilWoken(true);
-    idle.schedule(this._hostTimeout(), this.#slice);
+    if (this._instruments !== null) {
+      this.#hostIdleWait = timeout;
+      this._instrument("beforeIdleWait", timeout);
+    }
+    idle.schedule(timeout, this.#slice);
   }
 
   #finishRun(error: unknown): void {
@@ -288,13 +320,17 @@ export class BaseEventLoop extends Scheduler {
     this._checkCanRun();
     this.#driver = driver;
     runningLoop = this;
+    if (driver !== STEPPING) this._instrument("beforeRun");
   }
 
   #leaveRun(): void {
+    const driver = this.#driver;
+    if (driver !== STEPPING) this._instrument("afterRun"); // still the running loop for its hooks
     // asyncio: a stop() during a single step stays pending for the next run.
-    if (this.#driver !== STEPPING) this._clearStopping();
+    if (driver !== STEPPING) this._clearStopping();
     this.#driver = NOT_RUNNING;
     this._sleepUntilWoken(false);
+    this.#hostIdleWait = false;
     runningLoop = null;
   }
 

@@ -7,6 +7,9 @@
  */
 
 import { describeValue } from "../_describe.ts";
+import type { Clock } from "./clock.ts";
+import { describeCallback, Handle, runEntry } from "./handle.ts";
+import type { ReadyFn, ReadyQueue } from "./ready_queue.ts";
 
 /**
  * Describes an error that reached the loop rather than a caller (asyncio's
@@ -134,4 +137,41 @@ export class ExceptionHandling {
   getDebug(): boolean {
     return this.#debug;
   }
+
+  /** @internal Sends an exception thrown by ready work `fn(arg)` to the handler. */
+  _reportCallbackError(exception: unknown, fn: ReadyFn, arg: unknown): void {
+    this.callExceptionHandler({
+      message: `Exception in callback ${describeWork(fn, arg)}`,
+      exception,
+      ...(arg instanceof Handle ? { handle: arg } : {}),
+    });
+  }
+
+  /**
+   * @internal Phase 5 of an iteration in debug mode: runs the `count` ready
+   * callbacks like the plain phase, timing each on the host clock and
+   * warning about the ones that take `slowCallbackDuration` ms or more.
+   */
+  _runTimed(ready: ReadyQueue, count: number, real: Clock): void {
+    for (let n = count; n > 0; n--) {
+      const fn = ready.pop();
+      const arg = ready.poppedArg;
+      const start = real.now();
+      try {
+        fn(arg);
+      } catch (exception) {
+        this._reportCallbackError(exception, fn, arg);
+      }
+      const took = real.now() - start;
+      if (took >= this.slowCallbackDuration) {
+        console.warn(`yieldio: executing ${describeWork(fn, arg)} took ${took.toFixed(3)} ms`);
+      }
+    }
+    ready.poppedArg = undefined;
+  }
+}
+
+/** Ready work as a message names it: a handle or task by its own printing, else the function's name. */
+function describeWork(fn: ReadyFn, arg: unknown): string {
+  return fn === runEntry || (typeof arg === "object" && arg !== null) ? String(arg) : describeCallback(fn);
 }

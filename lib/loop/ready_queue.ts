@@ -95,6 +95,32 @@ export class ReadyQueue {
     return fn;
   }
 
+  /**
+   * Permutes the oldest `count` pairs (only those whose fn passes `filter`,
+   * when given; the rest keep their places) with Fisher–Yates over `random`.
+   * A seeded schedule's one entry point; FIFO loops never call it.
+   */
+  shuffleHead(count: number, filter: ((fn: ReadyFn) => boolean) | null, random: { next(): number }): void {
+    const slots: [unknown[], number][] = []; // (chunk slots, index) of each eligible pair
+    let chunk: Chunk = this.#head, i = this.#headIndex;
+    for (let k = 0; k < count; k++) {
+      if (i === CHUNK_SLOTS) {
+        chunk = chunk.next as Chunk;
+        i = 0;
+      }
+      if (filter === null || filter(chunk.slots[i] as ReadyFn)) slots.push([chunk.slots, i]);
+      i += 2;
+    }
+    for (let n = slots.length - 1; n > 0; n--) {
+      const [a, ai] = slots[n], [b, bi] = slots[random.next() % (n + 1)];
+      const fn = a[ai], arg = a[ai + 1];
+      a[ai] = b[bi];
+      a[ai + 1] = b[bi + 1];
+      b[bi] = fn;
+      b[bi + 1] = arg;
+    }
+  }
+
   /** Drops every pair (used by `close()`). */
   clear(): void {
     while (this.#length > 0) this.pop();

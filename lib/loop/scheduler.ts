@@ -29,9 +29,10 @@
 import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { type Clock, clockFor, realClock, VirtualClock } from "./clock.ts";
-import { ExceptionHandling } from "./exception_handling.ts";
-import { type Callback, describeCallback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
+import { type Callback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
+import { InstrumentedLoop } from "./instruments.ts";
 import { type ReadyFn, ReadyQueue } from "./ready_queue.ts";
+import { Schedule, type ScheduleOptions } from "./schedule.ts";
 import { type TimerEntry, TimerHeap } from "./timer_heap.ts";
 
 /** The options the scheduling core reads. */
@@ -43,16 +44,24 @@ export interface SchedulerOptions {
   clock?: "real" | "virtual" | Clock;
   /** Debug mode: slow-callback warnings and creation sites (default false). */
   debug?: boolean;
+  /**
+   * Permute, with a seeded generator, what FIFO order would fix: equal
+   * deadlines (`"timers"`), the task steps of one iteration (`"tasks"`), or
+   * both and every callback (`"all"`). For finding races; default none.
+   */
+  schedule?: ScheduleOptions;
 }
 
 /** Ready queue, timer heap and clock, and one iteration over them; see the module doc. */
-export class Scheduler extends ExceptionHandling implements TimerOwner {
+export class Scheduler extends InstrumentedLoop implements TimerOwner {
   #clock: Clock;
   /** The host clock, for measuring real durations even on a virtual loop. */
   #real: Clock;
   #ready = new ReadyQueue();
   #timers = new TimerHeap<TimerEntry>();
   #timerSeq = 0;
+  /** Invariant: null unless a seeded schedule was asked for (FIFO loops pay one null check). */
+  #schedule: Schedule | null;
   #refs = 0;
   #stopping = false;
   #closed = false;
@@ -67,6 +76,7 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
     super(options.debug === true);
     this.#real = realClock();
     this.#clock = clockFor(options.clock);
+    this.#schedule = options.schedule === undefined ? null : new Schedule(options.schedule);
   }
 
   /** @returns The loop's current time in ms (its clock's `now()`). */
@@ -104,9 +114,7 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
    * @throws {InvalidStateError} When the loop is closed.
    */
   callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle {
-    // One thread: when host code runs, the loop is not inside an iteration, so
-    // the wake-up every scheduling call makes is all it takes. Other threads
-    // will enter through the blocking adapter's shared cell.
+    // When host code runs, the loop is between iterations: the wake-up every scheduling call makes suffices.
     return this.callSoon(callback, ...args);
   }
 
@@ -164,7 +172,8 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
   _scheduleTimer(when: number, entry: TimerEntry): void {
     if (this.#closed) throw closedError();
     if (when === Infinity) return;
-    this.#timers.push(when, this.#timerSeq++, entry);
+    const count = this.#timerSeq++;
+    this.#timers.push(when, this.#schedule === null ? count : this.#schedule.timerSeq(count), entry);
     if (this.#sleeping) this.#wake();
   }
 
@@ -247,8 +256,9 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
   #runReady(): number {
     const ready = this.#ready;
     const count = ready.length; // the snapshot: later arrivals wait for the next iteration
+    if (this.#schedule !== null) this.#schedule.shuffleBatch(ready, count, this.#isTaskStep);
     if (this.getDebug()) {
-      this.#runReadyTimed(count);
+      this._runTimed(ready, count, this.#real);
       return count;
     }
     for (let n = count; n > 0; n--) {
@@ -257,39 +267,23 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
       try {
         fn(arg);
       } catch (exception) {
-        this.#reportCallbackError(exception, fn, arg);
+        this._reportCallbackError(exception, fn, arg);
       }
     }
     ready.poppedArg = undefined;
     return count;
   }
 
-  /** Debug mode's phase 5: the same, timing each callback. */
-  #runReadyTimed(count: number): void {
-    const ready = this.#ready, real = this.#real;
-    for (let n = count; n > 0; n--) {
-      const fn = ready.pop();
-      const arg = ready.poppedArg;
-      const start = real.now();
-      try {
-        fn(arg);
-      } catch (exception) {
-        this.#reportCallbackError(exception, fn, arg);
-      }
-      const took = real.now() - start;
-      if (took >= this.slowCallbackDuration) {
-        console.warn(`yieldio: executing ${describeWork(fn, arg)} took ${took.toFixed(3)} ms`);
-      }
-    }
-    ready.poppedArg = undefined;
-  }
+  // ---------------------------------------------------------------- schedule
 
-  #reportCallbackError(exception: unknown, fn: ReadyFn, arg: unknown): void {
-    this.callExceptionHandler({
-      message: `Exception in callback ${describeWork(fn, arg)}`,
-      exception,
-      ...(arg instanceof Handle ? { handle: arg } : {}),
-    });
+  /** @internal The ready function of a task step, so a `"tasks"` schedule knows what to permute. */
+  _taskStepFn: ReadyFn | null = null;
+  #isTaskStep = (fn: ReadyFn): boolean => fn === this._taskStepFn;
+
+  /** @returns The seeded schedule's `{ seed, shuffle }`, or null for a FIFO loop. */
+  getSchedule(): Required<ScheduleOptions> | null {
+    const schedule = this.#schedule;
+    return schedule === null ? null : { seed: schedule.seed, shuffle: schedule.shuffle };
   }
 
   // -------------------------------------------------- what drivers ask about
@@ -331,11 +325,6 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
     return when - this.#clock.now();
   }
 
-  /** @internal Whether the ready queue holds work (the blocking driver's last look). */
-  _hasReady(): boolean {
-    return this.#ready.length > 0;
-  }
-
   /** @internal Whether `stop()` was requested. */
   _isStopping(): boolean {
     return this.#stopping;
@@ -351,7 +340,7 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
     this.#sleeping = sleeping;
   }
 
-  /** @internal Wakes the driver that went back to the host; `BaseEventLoop` knows how. */
+  /** @internal Wakes the driver that went back to the host (`BaseEventLoop` knows how). */
   _wakeDriver(): void {}
 
   #wake(): void {
@@ -371,10 +360,6 @@ export class Scheduler extends ExceptionHandling implements TimerOwner {
     const clock = this.#clock instanceof VirtualClock ? " clock=virtual" : "";
     return `${clock} ready=${this.#ready.length} timers=${this.#timers.size}`;
   }
-}
-
-function describeWork(fn: ReadyFn, arg: unknown): string {
-  return fn === runEntry || (typeof arg === "object" && arg !== null) ? String(arg) : describeCallback(fn);
 }
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);

@@ -22,10 +22,12 @@ import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { BaseEventLoop } from "../loop/base_event_loop.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
-import { Task, type TaskOptions } from "./task.ts";
+import { Task, type TaskOptions, wakeTask } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
 
-export type { EventLoopOptions } from "../loop/base_event_loop.ts";
+import type { EventLoopOptions } from "../loop/base_event_loop.ts";
+
+export type { EventLoopOptions };
 
 /** Replaces `new Task(...)` in `createTask` (asyncio's task factory). */
 export type TaskFactory = <T>(loop: EventLoop, coro: Coro<T>, options: TaskOptions) => Task<T>;
@@ -65,6 +67,15 @@ export class EventLoop extends BaseEventLoop {
   #unseenOf = new WeakMap<Future<unknown>, UnseenException>();
   /** @internal The task whose step is running, or null. */
   _currentTask: Task<unknown> | null = null;
+
+  /**
+   * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
+   * @throws {TypeError} For an unknown clock, a malformed adapter or bad schedule options.
+   */
+  constructor(options?: EventLoopOptions) {
+    super(options);
+    this._taskStepFn = wakeTask; // what a "tasks" schedule permutes
+  }
 
   /**
    * @returns A new pending future bound to this loop.

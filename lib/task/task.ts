@@ -17,6 +17,7 @@
  * @module
  */
 
+import { creationSite } from "../_creation_site.ts";
 import { describeValue } from "../_describe.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
@@ -126,11 +127,12 @@ export class Task<T> extends Future<T> implements SleepingTask {
     this.#coro = coro;
     this.#meta = ++taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
-    if (loop.getDebug()) Task.#extrasOf(this).createdAt = callerFrame();
+    if (loop.getDebug()) Task.#extrasOf(this).createdAt = creationSite();
     loop._taskStarted(this);
+    loop._instruments?.call("taskSpawned", this);
     if (signal !== undefined) Task.#linkSignal(this, signal);
     if (options?.eager === true && loop.isRunning()) this._step(NOTHING);
-    else loop._callSoon(wakeTask, this);
+    else this._wakeSoon();
   }
 
   /**
@@ -217,7 +219,9 @@ export class Task<T> extends Future<T> implements SleepingTask {
 
   /** @internal Schedules the next step for the next iteration. */
   _wakeSoon(): void {
-    this.getLoop()._callSoon(wakeTask, this);
+    const loop = this.getLoop();
+    loop._callSoon(wakeTask, this);
+    if (loop._instruments !== null) loop._instruments.call("taskScheduled", this);
   }
 
   /** @internal What the task is suspended on, or null. */
@@ -244,6 +248,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
     const loop = this.getLoop();
     const outer = loop._currentTask; // null, unless an eager task starts inside another task's step
+    const instruments = loop._instruments; // the one check a step pays when nothing observes it
+    if (instruments !== null) instruments.call("beforeTaskStep", this);
     loop._currentTask = this;
     let step: IteratorResult<unknown, T>;
     try {
@@ -251,10 +257,12 @@ export class Task<T> extends Future<T> implements SleepingTask {
     } catch (error) {
       loop._currentTask = outer;
       AWAIT_DONE.value = undefined;
+      if (instruments !== null) instruments.call("afterTaskStep", this);
       Task.#finishWithError(this, error);
       return;
     }
     loop._currentTask = outer;
+    if (instruments !== null) instruments.call("afterTaskStep", this);
     if (step.done === true) {
       const value = step.value; // read before clearing: a sleep() driven directly returns AWAIT_DONE itself
       AWAIT_DONE.value = undefined;
@@ -273,7 +281,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
       this.#waitingOn = timer;
       Task.#deliverPendingCancel(this, timer);
     } else if (step.value === undefined) {
-      loop._callSoon(wakeTask, this); // a bare yield: back in the next iteration
+      this._wakeSoon(); // a bare yield: back in the next iteration
     } else {
       Task.#throwInSoon(this, new TypeError(badYieldMessage(step.value)));
     }
@@ -318,7 +326,9 @@ export class Task<T> extends Future<T> implements SleepingTask {
   }
 
   static #finished(task: Task<unknown>): void {
-    task.getLoop()._taskFinished(task);
+    const loop = task.getLoop();
+    loop._taskFinished(task);
+    loop._instruments?.call("taskExited", task);
     const linked = Task.#extras(task)?.linked;
     if (linked != null) linked.signal.removeEventListener("abort", linked.onAbort);
   }
@@ -382,11 +392,4 @@ function throwIntoTask(pending: { task: Task<unknown>; error: Error }): void {
 /** An abort reason as a cancel message: its message when it is an Error, else the value as text. */
 function abortMessage(reason: unknown): string {
   return reason instanceof Error ? reason.message : String(reason);
-}
-
-/** The first stack frame outside yieldio: where a task was created (debug mode). */
-function callerFrame(): string | undefined {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
-  const outside = lines.find((line) => !/[/\\]lib[/\\](task|loop|combinators)[/\\]/.test(line));
-  return outside?.trim().replace(/^at /, "");
 }
