@@ -23,6 +23,7 @@ import { BaseEventLoop } from "../loop/base_event_loop.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { Task, type TaskOptions, wakeTask } from "./task.ts";
+import { UndrivenTracker } from "./undriven.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 import type { EventLoopOptions } from "../loop/base_event_loop.ts";
@@ -75,6 +76,16 @@ export class EventLoop extends BaseEventLoop {
   constructor(options?: EventLoopOptions) {
     super(options);
     this._taskStepFn = wakeTask; // what a "tasks" schedule permutes
+    if (this.getDebug()) this._undriven = new UndrivenTracker();
+  }
+
+  /** @internal Coroutines yieldio made and nobody drove yet, while tracked (debug mode, sanitizer); else null. */
+  _undriven: UndrivenTracker | null = null;
+
+  /** Turns debug mode on or off; on, it also tracks coroutines that are created and never driven. */
+  override setDebug(enabled: boolean): void {
+    super.setDebug(enabled);
+    if (this.getDebug()) this._undriven ??= new UndrivenTracker();
   }
 
   /**
@@ -187,6 +198,13 @@ export class EventLoop extends BaseEventLoop {
         if (future !== undefined) collectedUnseen.unregister(future);
         this._reportUnseen(record);
       }
+      for (const { label, createdAt } of this._undriven?.pending() ?? []) {
+        this.callExceptionHandler({
+          message: `${label} was created but never driven: did you forget \`yield*\`?`,
+          ...(createdAt === undefined ? {} : { createdAt }),
+        });
+      }
+      this._undriven?.clear();
     }
     super.close();
   }

@@ -8,6 +8,7 @@
 import { describeValue } from "../_describe.ts";
 import { _wrapPromise } from "./ensure_future.ts";
 import { _getRunningLoop } from "./running_loop.ts";
+import { trackUndriven } from "./undriven.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 /**
@@ -51,7 +52,7 @@ export function fromPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) =
   if (typeof source !== "function" && typeof (source as PromiseLike<T> | null)?.then !== "function") {
     throw new TypeError(`fromPromise expects a promise or (signal) => promise, got ${describeValue(source)}`);
   }
-  return awaitPromise(source);
+  return trackUndriven(awaitPromise(source), "fromPromise()");
 }
 
 function* awaitPromise<T>(source: PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T>)): Coro<T> {

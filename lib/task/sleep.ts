@@ -18,6 +18,7 @@ import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { TimerEntry } from "../loop/timer_heap.ts";
 import type { Task } from "./task.ts";
+import { trackUndriven } from "./undriven.ts";
 import { AWAIT_DONE, AWAIT_TIMER, type Coro, type TimerWait, YIELD_ONCE } from "./yield_protocol.ts";
 
 const NEW = 0, ARMED = 1, FIRED = 2, CANCELLED = 3, FINISHED = 4, DISARMED = 5;
@@ -54,7 +55,7 @@ export function sleep<T>(ms: number, value: T): Coro<T>;
 export function sleep<T>(ms: number, value?: T): Coro<T | undefined> {
   if (typeof ms !== "number") throw new TypeError(`sleep expects a delay in ms, got ${describeValue(ms)}`);
   if (Number.isNaN(ms)) throw new RangeError("sleep got NaN for its delay; pass a number of ms");
-  return new Sleep(ms, value);
+  return trackUndriven(new Sleep(ms, value), `sleep(${ms})`);
 }
 
 class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
