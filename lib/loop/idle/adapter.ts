@@ -54,8 +54,26 @@ export interface BlockingIdleAdapter {
   wait(timeoutMs: number | null, snapshot: number): void;
   /** Wakes a blocked (or about to block) `wait`; callable from any thread. */
   wake(): void;
+  /**
+   * What another thread needs to wake this adapter: it adds 1 to the cell and
+   * notifies (`Atomics.add` + `Atomics.notify`), as `wake()` does here. Null
+   * when the cell cannot be sent to another thread (no cross-origin isolation).
+   * Optional: an adapter without it can only be woken from its own thread.
+   */
+  wakeHandle?(): WakeHandle | null;
   /** Releases resources. Idempotent. */
   close(): void;
+}
+
+/**
+ * A structured-cloneable way to wake a blocking loop from another thread:
+ * `Atomics.add(cell, index, 1)`, then `Atomics.notify(cell, index)`.
+ */
+export interface WakeHandle {
+  /** A view on shared memory (a `SharedArrayBuffer`). */
+  readonly cell: Int32Array;
+  /** The counter's index in `cell`. */
+  readonly index: number;
 }
 
 /** Either kind of idle adapter; each driver demands the kind it needs. */

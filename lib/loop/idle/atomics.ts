@@ -18,7 +18,7 @@
  */
 
 import { CannotBlockError } from "../../errors.ts";
-import { type BlockingIdleAdapter, MAX_WAIT_MS } from "./adapter.ts";
+import { type BlockingIdleAdapter, MAX_WAIT_MS, type WakeHandle } from "./adapter.ts";
 
 /** A one-cell shared `Int32Array`, also where `SharedArrayBuffer` is hidden. */
 export function sharedCell(): Int32Array {
@@ -93,6 +93,13 @@ export class AtomicsIdle implements BlockingIdleAdapter {
   wake(): void {
     Atomics.add(this.#cell, 0, 1);
     Atomics.notify(this.#cell, 0);
+  }
+
+  /** @returns The cell for other threads, or null where shared memory cannot be posted (no isolation). */
+  wakeHandle(): WakeHandle | null {
+    // Shared WebAssembly memory stands in where the constructor is hidden, but
+    // such a page may not post it to a worker either.
+    return typeof SharedArrayBuffer === "function" ? { cell: this.#cell, index: 0 } : null;
   }
 
   close(): void {}

@@ -1,0 +1,302 @@
+/**
+ * Channel: a queue between two loops on different threads — the main
+ * thread's and a worker's, say — one end on each, usable from coroutines
+ * like a `Queue` (`put`, `get`, `putNowait`, `getNowait`), unbounded.
+ *
+ * `Channel.pair()` makes two ends (plain data around a `MessagePort`); keep
+ * one, pass the other to a worker (as a top-level `toThread` argument, which
+ * transfers its port), and open each with `new Channel(end)` on its thread's
+ * running loop. Either loop may be host-driven (`run`) or blocking
+ * (`runSync`): a blocked loop is woken by the other thread through its wake
+ * handle, with no polling (`_link.ts` has the protocol).
+ *
+ * Closing an end (or its loop) closes the channel: the other end's `get()`
+ * raises `QueueShutDown` once it has taken what was already sent.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { CannotBlockError, QueueEmpty, QueueShutDown } from "../errors.ts";
+import type { InboxSource } from "../loop/inbox.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import type { Future } from "../task/future.ts";
+import { _getRunningLoop } from "../task/running_loop.ts";
+import type { Coro } from "../task/yield_protocol.ts";
+import { canShareMemory, setRef, syncReceiver } from "./_host.ts";
+import { Link, type Mode, type Wire } from "./_link.ts";
+import { CHANNEL_END_KIND } from "./_transfer.ts";
+
+declare const TYPES: unique symbol;
+
+/** One end of a channel, not yet opened: plain data to keep or send to a worker. */
+export interface ChannelEnd<S, R> {
+  readonly kind: typeof CHANNEL_END_KIND;
+  readonly port: MessagePort;
+  /** Types only: what this end sends and receives. */
+  readonly [TYPES]?: [S, R];
+}
+
+/**
+ * One opened end of a channel between two threads. `S` is what this end
+ * sends, `R` what it receives.
+ *
+ * @example Two ends, one per loop (here both on this thread, to keep it self-contained)
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Channel, run } from "yieldio";
+ * const got = await run(function* () {
+ *   const [mine, theirs] = Channel.pair<string, number>(); // mine sends strings, receives numbers
+ *   const here = new Channel(mine), there = new Channel(theirs);
+ *   here.putNowait("ping");
+ *   const heard = yield* there.get();
+ *   there.putNowait(heard.length);
+ *   return yield* here.get();
+ * });
+ * assertEquals(got, 4);
+ * ```
+ *
+ * @example A worker's blocking loop serving the main thread's loop (needs files and read access)
+ * ```ts ignore
+ * // echo.ts, the worker's module
+ * import { Channel, type ChannelEnd, runSync } from "yieldio";
+ * export function echo(end: ChannelEnd<number, number>): string {
+ *   return runSync(function* () {
+ *     const channel = new Channel(end); // sleeps in Atomics.wait until the main thread sends
+ *     for (let n = yield* channel.get(); n !== 0; n = yield* channel.get()) channel.putNowait(n * 10);
+ *     return "done";
+ *   });
+ * }
+ *
+ * // main.ts
+ * import { Channel, run, toThread, workerFunction } from "yieldio";
+ * const echo = workerFunction<typeof import("./echo.ts").echo>(new URL("./echo.ts", import.meta.url), "echo");
+ * await run(function* () {
+ *   const [mine, theirs] = Channel.pair<number, number>();
+ *   const job = toThread(echo, theirs); // the end's port is transferred to the worker
+ *   const channel = new Channel(mine);
+ *   channel.putNowait(4);
+ *   console.log(yield* channel.get()); // 40
+ *   channel.putNowait(0);
+ *   console.log(yield* job); // "done"
+ * });
+ * ```
+ */
+export class Channel<S, R> {
+  #loop: EventLoop;
+  #link: Link;
+  #mode: Mode;
+  #items: R[] = [];
+  #head = 0;
+  /** Invariant: pending futures of `get()` calls waiting for an item, oldest first. */
+  #getters: Future<void>[] = [];
+  #closedHere = false;
+  #closedThere = false;
+  #waiting = false;
+  #source: InboxSource;
+
+  /**
+   * Makes the two ends of a new channel.
+   *
+   * @returns `[a, b]`: what `a` sends, `b` receives, and the other way round.
+   */
+  static pair<A, B>(): [ChannelEnd<A, B>, ChannelEnd<B, A>] {
+    const { port1, port2 } = new MessageChannel();
+    return [{ kind: CHANNEL_END_KIND, port: port1 }, { kind: CHANNEL_END_KIND, port: port2 }];
+  }
+
+  /**
+   * Opens `end` on the running loop; it closes when that loop closes.
+   *
+   * @param end An end from {@linkcode Channel.pair}, here or received from another thread.
+   * @throws {TypeError} When `end` is not a channel end.
+   * @throws {InvalidStateError} When no loop is running.
+   * @throws {CannotBlockError} In a blocking loop in a browser without shared memory (no cross-origin isolation).
+   */
+  constructor(end: ChannelEnd<S, R>) {
+    if ((end as { kind?: unknown } | null)?.kind !== CHANNEL_END_KIND || !(end.port instanceof MessagePort)) {
+      throw new TypeError(`new Channel() expects an end from Channel.pair(), got ${describeValue(end)}`);
+    }
+    const loop = this.#loop = _getRunningLoop("new Channel()");
+    this.#mode = !loop._isBlocking() ? "host" : syncReceiver() !== null ? "drain" : "mailbox";
+    if (this.#mode === "mailbox" && !canShareMemory()) {
+      throw new CannotBlockError(
+        "a loop blocked in runSync() in a browser is reachable only through shared memory, which this page " +
+          "lacks (it is not cross-origin isolated): drive this worker's loop with run() instead",
+      );
+    }
+    this.#link = new Link(end.port, this.#mode, loop._wakeHandle());
+    this.#source = { drain: () => this.#drain(), close: () => this.#shutDown(false) };
+    loop._addSource(this.#source);
+    if (this.#mode === "host") {
+      end.port.onmessage = (event: MessageEvent) => {
+        if (!loop.isClosed()) loop.callSoonThreadsafe(this.#receive, event.data as Wire);
+      };
+      setRef(end.port, false); // only a waiting get() keeps the process alive
+    }
+    this.#link.hello();
+  }
+
+  /**
+   * Sends `value` to the other end; never waits (the channel is unbounded).
+   *
+   * @param value A structured-cloneable value.
+   * @throws {QueueShutDown} When the channel is closed.
+   * @throws {TypeError} When the value cannot be sent.
+   */
+  putNowait(value: S): void {
+    if (this.#closedHere || this.#closedThere) throw new QueueShutDown("put on a closed channel");
+    this.#link.send({ t: "data", v: value });
+  }
+
+  /**
+   * {@linkcode putNowait} as a coroutine, for code written against `Queue`.
+   *
+   * @param value A structured-cloneable value.
+   * @returns A coroutine that sends it.
+   */
+  // deno-lint-ignore require-yield -- never waits: the channel is unbounded
+  *put(value: S): Coro<void> {
+    this.putNowait(value);
+  }
+
+  /**
+   * Waits for the next value from the other end.
+   *
+   * @returns A coroutine of the value.
+   * @throws {QueueShutDown} Once the channel is closed and everything sent was taken.
+   */
+  *get(): Coro<R> {
+    while (this.#head === this.#items.length) {
+      if (this.#closedHere || this.#closedThere) throw new QueueShutDown("the channel is closed");
+      const getter = this.#loop.createFuture<void>();
+      this.#getters.push(getter);
+      this.#keepAlive();
+      try {
+        yield* getter;
+      } catch (error) {
+        // asyncio's Queue.get: a cancelled getter that was already woken passes the wake-up on.
+        if (getter.cancelled() && this.#head < this.#items.length) this.#wakeNext();
+        throw error;
+      } finally {
+        const at = this.#getters.indexOf(getter);
+        if (at !== -1) this.#getters.splice(at, 1);
+        this.#keepAlive();
+      }
+    }
+    return this.getNowait();
+  }
+
+  /**
+   * @returns The next value, if one has arrived.
+   * @throws {QueueEmpty} When none has (and the channel is open).
+   * @throws {QueueShutDown} When none has and the channel is closed.
+   */
+  getNowait(): R {
+    if (this.#head === this.#items.length) {
+      if (this.#closedHere || this.#closedThere) throw new QueueShutDown("the channel is closed");
+      throw new QueueEmpty("no value has arrived on this channel");
+    }
+    const value = this.#items[this.#head++];
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  /** @returns How many values have arrived and not been taken. */
+  qsize(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** @returns Whether no value is waiting to be taken. */
+  empty(): boolean {
+    return this.qsize() === 0;
+  }
+
+  /** @returns Whether either end was closed. */
+  isClosed(): boolean {
+    return this.#closedHere || this.#closedThere;
+  }
+
+  /** Closes the channel for both ends; waiting `get()` calls raise `QueueShutDown`. Idempotent. */
+  close(): void {
+    this.#shutDown(true);
+  }
+
+  #shutDown(loopOpen: boolean): void {
+    const open = loopOpen && !this.#loop.isClosed();
+    if (!this.#closedHere) {
+      this.#closedHere = true;
+      try {
+        this.#link.send({ t: "close" });
+      } catch {
+        // The other end is gone.
+      }
+      if (open) this.#wakeAll();
+    }
+    // Until the peer has said hello, what was sent waits in the outbox: keep listening for it.
+    if (this.#link.close(!open)) {
+      if (open) this.#loop._addSource(this.#source, false);
+      this.#link.port.onmessage = null;
+    }
+  }
+
+  /** The blocking driver's inbox: reads what arrived without a host event. */
+  #drain(): void {
+    if (this.#mode === "host") return;
+    const messages = this.#mode === "mailbox" ? this.#link.readMailbox() : this.#readPort();
+    for (const message of messages) this.#loop.callSoonThreadsafe(this.#receive, message);
+  }
+
+  #readPort(): Wire[] {
+    const receive = syncReceiver()!;
+    const messages: Wire[] = [];
+    for (let got = receive(this.#link.port); got !== undefined; got = receive(this.#link.port)) {
+      messages.push(got.message as Wire);
+    }
+    return messages;
+  }
+
+  #receive = (message: Wire): void => {
+    if (this.#loop.isClosed()) return;
+    switch (message.t) {
+      case "hello":
+        this.#link.heard(message);
+        break;
+      case "data":
+        if (this.#closedHere) return;
+        this.#items.push(message.v as R);
+        this.#wakeNext();
+        break;
+      case "close":
+        this.#closedThere = true;
+        this.#wakeAll();
+        break;
+      case "space":
+        this.#link.flush();
+        break;
+    }
+  };
+
+  #wakeNext(): void {
+    for (const getter of this.#getters) {
+      if (!getter.done()) return getter.setResult(undefined);
+    }
+  }
+
+  #wakeAll(): void {
+    for (const getter of this.#getters) if (!getter.done()) getter.setResult(undefined);
+  }
+
+  /** While a get() waits: the loop owes a wake-up (`ref`), and Node/Deno stay alive for the port. */
+  #keepAlive(): void {
+    const waiting = this.#getters.length > 0;
+    if (waiting === this.#waiting) return;
+    this.#waiting = waiting;
+    if (waiting) this.#loop.ref();
+    else this.#loop.unref();
+    if (this.#mode === "host") setRef(this.#link.port, waiting);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The worker side of a pool: the program every pool worker starts with.
+ *
+ * It waits for its port (Node: `workerData`; Deno and browsers: the first
+ * message), then runs jobs one at a time: `import()` the job's module by URL
+ * (cached per worker), call the named export with the job's arguments, await
+ * a returned promise, post the result or a description of the error on the
+ * port, and — when the owning loop blocks in `Atomics.wait` — bump that
+ * loop's wake-up counter so it drains the port (`receiveMessageOnPort`).
+ *
+ * While a job runs, `globalThis[Symbol.for("yieldio.job")]` holds its
+ * AbortSignal (read by `jobSignal()`); a cancel message aborts it, and where
+ * memory can be shared a cell lets a synchronous job see the cancel without
+ * returning to its event loop.
+ *
+ * Why a string: a worker starts from a Blob URL (Deno, browsers) or eval'd
+ * code (Node), so the pool needs no file of its own and users point it at
+ * their module only. Source text survives any bundler or minifier;
+ * `Function.prototype.toString()` would not (bundlers insert helpers such as
+ * esbuild's `__name`). It imports nothing, so it runs as a classic script, a
+ * module, or CommonJS. Keep it plain ES2020.
+ *
+ * @module
+ */
+
+/** The bootstrap's source (see the module doc). */
+export const WORKER_MAIN = String.raw`"use strict";
+(() => {
+  const JOB = Symbol.for("yieldio.job");
+  const modules = new Map();
+  let port = null, abortCell = null, wake = null, current = null;
+
+  function describe(error, depth) {
+    if (!(error instanceof Error) || depth > 3) {
+      try { structuredClone(error); return { thrown: error }; } catch { return { thrown: String(error) }; }
+    }
+    const out = { name: error.name, message: error.message, stack: error.stack };
+    if (error.cause !== undefined) out.cause = describe(error.cause, depth + 1);
+    if (typeof error.code === "string") out.code = error.code;
+    return out;
+  }
+
+  function send(message) {
+    try {
+      port.postMessage(message);
+    } catch (e) {
+      port.postMessage({ t: "error", id: message.id, error: describe(new TypeError(
+        "the result of " + current.label + " cannot be cloned back from the worker: " + (e && e.message)), 0) });
+    }
+    if (wake !== null) { Atomics.add(wake.cell, wake.index, 1); Atomics.notify(wake.cell, wake.index); }
+  }
+
+  async function load(url) {
+    let entry = modules.get(url);
+    if (entry === undefined) { entry = import(url); modules.set(url, entry); }
+    try {
+      return await entry;
+    } catch (e) {
+      modules.delete(url);
+      const error = new (e instanceof TypeError ? TypeError : Error)(
+        "could not import " + url + " in a worker: " + (e && e.message), { cause: e });
+      throw error;
+    }
+  }
+
+  async function run(job) {
+    const controller = new AbortController();
+    const id = job.id;
+    const abort = () => {
+      if (!controller.signal.aborted) controller.abort(new DOMException("the job was cancelled", "AbortError"));
+    };
+    const check = () => { if (abortCell !== null && Atomics.load(abortCell, 0) === id) abort(); };
+    current = { id, label: job.name + "()", signal: controller.signal, abort, check };
+    try {
+      const mod = await load(job.module);
+      const fn = mod[job.name];
+      if (typeof fn !== "function") {
+        const names = Object.keys(mod).filter((k) => typeof mod[k] === "function");
+        throw new TypeError(job.module + (job.name in mod
+          ? " exports \"" + job.name + "\" as " + typeof fn + ", not a function"
+          : " has no exported function \"" + job.name + "\" (its exported functions: " +
+            (names.length ? names.join(", ") : "none") + ")"));
+      }
+      globalThis[JOB] = current;
+      const value = await fn(...job.args);
+      send({ t: "ok", id, value });
+    } catch (error) {
+      send({ t: "error", id, error: describe(error, 0), aborted: controller.signal.aborted });
+    } finally {
+      if (globalThis[JOB] === current) globalThis[JOB] = undefined;
+      current = null;
+    }
+  }
+
+  function onMessage(event) {
+    const m = event.data;
+    if (m.wake !== undefined) wake = m.wake;
+    if (m.t === "job") run(m);
+    else if (m.t === "abort" && current !== null && current.id === m.id) current.abort();
+  }
+
+  function init(data) {
+    port = data.port;
+    abortCell = data.abortCell;
+    port.onmessage = onMessage;
+  }
+
+  if (typeof require === "function") {
+    init(require("node:worker_threads").workerData);
+  } else {
+    self.onmessage = (event) => { self.onmessage = null; init(event.data); };
+  }
+})();
+`;

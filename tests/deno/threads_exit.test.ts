@@ -1,0 +1,123 @@
+// No worker may outlive run(): the pool closes with its loop, so a program
+// that used toThread() exits as soon as its last line ran — in Deno, whose
+// web Workers keep a process alive until terminated, and in Node — even when
+// a worker is stuck in a job that ignores cancellation. Only a real process
+// can show a leaked worker, so these spawn one and time it.
+import { assert, assertEquals } from "@std/assert";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ESBUILD = `${ROOT}node_modules/esbuild/bin/esbuild`;
+/** Far above a prompt exit; only a leaked worker gets near it. */
+const LIMIT_MS = 10_000;
+/** What "promptly" means here: start-up, the jobs, and exit. */
+const PROMPT_MS = 4_000;
+
+/** Job modules as data: URLs, so the programs need no files beside them. */
+const JOBS = "data:text/javascript," + encodeURIComponent(`
+export const add = (a, b) => a + b;
+export function stuck() { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); }
+export function spin() { for (;;); }
+`);
+
+const PROGRAMS: Record<string, string> = {
+  "run() that used toThread() and left idle workers": `
+import { gather, run, toThread, workerFunction } from "MOD";
+const add = workerFunction("JOBS", "add");
+const sums = await run(function* () { return yield* gather([1, 2, 3, 4].map((n) => toThread(add, n, n))); });
+if (sums.join() !== "2,4,6,8") throw new Error(String(sums));
+console.log("done");
+`,
+  "run() that gave up on jobs stuck in Atomics.wait and in a busy loop": `
+import { run, toThread, waitFor, TimeoutError, WorkerPool, workerFunction } from "MOD";
+const stuck = workerFunction("JOBS", "stuck"), spin = workerFunction("JOBS", "spin");
+await run(function* () {
+  const pool = new WorkerPool({ size: 2, graceMs: 60_000 });
+  for (const fn of [stuck, spin]) {
+    try { yield* waitFor(pool.submit(fn), 50); } catch (e) { if (!(e instanceof TimeoutError)) throw e; }
+  }
+});
+console.log("done");
+`,
+  "runSync() that used toThread()": `
+import { runSync, toThread, workerFunction } from "MOD";
+const add = workerFunction("JOBS", "add");
+if (runSync(function* () { return yield* toThread(add, 20, 22); }) !== 42) throw new Error("wrong sum");
+console.log("done");
+`,
+};
+
+interface Exit {
+  code: number | null;
+  ms: number;
+  out: string;
+  err: string;
+  killed: boolean;
+}
+
+async function timedRun(cmd: string, args: string[]): Promise<Exit> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), LIMIT_MS);
+  const start = performance.now();
+  try {
+    const output = await new Deno.Command(cmd, {
+      args,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: abort.signal,
+    }).output();
+    return {
+      code: output.signal === null ? output.code : null,
+      ms: performance.now() - start,
+      out: new TextDecoder().decode(output.stdout),
+      err: new TextDecoder().decode(output.stderr),
+      killed: abort.signal.aborted,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function assertExitedPromptly(exit: Exit, what: string): void {
+  assert(!exit.killed, `${what} was still running after ${LIMIT_MS} ms: a worker keeps it alive\n${exit.err}`);
+  assertEquals(exit.code, 0, `${what} exited with ${exit.code}\n${exit.err}`);
+  assertEquals(exit.out.trim(), "done", `${what} printed something else\n${exit.err}`);
+  assert(exit.ms < PROMPT_MS, `${what} took ${Math.round(exit.ms)} ms to exit`);
+}
+
+async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "yieldio_threads_exit_" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function source(name: string, mod: string): string {
+  return PROGRAMS[name].replace("MOD", mod).replaceAll('"JOBS"', JSON.stringify(JOBS));
+}
+
+for (const name of Object.keys(PROGRAMS)) {
+  Deno.test(`a Deno process exits promptly after ${name}`, async () => {
+    await inTempDir(async (dir) => {
+      await Deno.writeTextFile(`${dir}/main.ts`, source(name, new URL("../../mod.ts", import.meta.url).href));
+      assertExitedPromptly(await timedRun(Deno.execPath(), ["run", "-A", "--no-config", `${dir}/main.ts`]), name);
+    });
+  });
+
+  Deno.test(`a Node process exits promptly after ${name}`, async () => {
+    await inTempDir(async (dir) => {
+      await Deno.writeTextFile(`${dir}/main.ts`, source(name, `${ROOT}mod.ts`));
+      const bundled = await new Deno.Command(ESBUILD, {
+        args: [`${dir}/main.ts`, "--bundle", "--format=esm", "--platform=node", `--outfile=${dir}/main.mjs`],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+      assertExitedPromptly(await timedRun("node", [`${dir}/main.mjs`]), name);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * What the thread tests need to know about where they run, by feature test:
+ * the same files run in Deno, in Node (bundled), and in Chromium on an
+ * isolated page, in its worker, and on a page without cross-origin isolation.
+ *
+ * @module
+ */
+
+import { blockingRefusal, workerFunction } from "../../mod.ts";
+import { fixtureUrl } from "./_fixture_url.ts";
+import type * as Jobs from "./_fixtures/jobs.ts";
+
+/** Whether memory can be shared with workers (false on a page without cross-origin isolation). */
+export const sharedMemory = typeof SharedArrayBuffer === "function";
+
+/** Whether this thread may block (false on a browser page's main thread). */
+export const canBlock = blockingRefusal() === null;
+
+/** Whether a blocked loop can read ports synchronously (Node and Deno; not browsers). */
+export const syncPortRead = typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process
+  ?.getBuiltinModule === "function";
+
+/** Whether a runSync loop may own a pool here (it must read the results while blocked). */
+export const blockingPool = canBlock && syncPortRead;
+
+/**
+ * The fixture functions, typed from the module itself. The type-only import
+ * also puts the fixture in the graph `deno test` checks up front; otherwise it
+ * type-checks it again in every worker that imports it (about a second each).
+ */
+export const jobs = {
+  add: fn<typeof Jobs.add>("add"),
+  blockFor: fn<(ms: number, value: string) => string>("blockFor"),
+  spinFor: fn<(ms: number, value: string) => string>("spinFor"),
+  later: fn<(ms: number, value: string) => string>("later"),
+  whoAmI: fn<typeof Jobs.whoAmI>("whoAmI"),
+  fail: fn<typeof Jobs.fail>("fail"),
+  failLater: fn<typeof Jobs.failLater>("failLater"),
+  untilAborted: fn<typeof Jobs.untilAborted>("untilAborted"),
+  spinUntilAborted: fn<typeof Jobs.spinUntilAborted>("spinUntilAborted"),
+  forever: fn<typeof Jobs.forever>("forever"),
+  unclonable: fn<typeof Jobs.unclonable>("unclonable"),
+  notAFunction: fn<() => unknown>("notAFunction"),
+  missing: fn<() => unknown>("missing"),
+};
+
+/** A job that holds its worker for `ms`: blocking where memory can be shared, spinning elsewhere. */
+export const hold = sharedMemory ? jobs.blockFor : jobs.spinFor;
+
+function fn<F extends (...args: never[]) => unknown>(name: string) {
+  return workerFunction<F>(fixtureUrl("jobs"), name);
+}

@@ -1,0 +1,161 @@
+import { assert, assertEquals, assertInstanceOf, assertStringIncludes, assertThrows } from "@std/assert";
+import {
+  CannotBlockError,
+  Channel,
+  type ChannelEnd,
+  createTask,
+  InvalidStateError,
+  QueueEmpty,
+  QueueShutDown,
+  run,
+  runSync,
+  sleep,
+  toThread,
+  workerFunction,
+} from "../../mod.ts";
+import { blockingPool, canBlock, sharedMemory } from "./_env.ts";
+import { fixtureUrl } from "./_fixture_url.ts";
+
+// Type-only: also lets `deno test` check the fixture once, not in every worker.
+import type * as Loops from "./_fixtures/loops.ts";
+
+type Request = Loops.Request;
+type Reply = number | string;
+
+const echoBlocking = workerFunction<typeof Loops.echoBlocking>(fixtureUrl("loops"), "echoBlocking");
+const echoHost = workerFunction<typeof Loops.echoHost>(fixtureUrl("loops"), "echoHost");
+
+/** Talks to an echo loop in a worker: requests out, replies back, then "stop". */
+function* converse(echo: typeof echoBlocking) {
+  const [mine, theirs] = Channel.pair<Request, Reply>();
+  const job = toThread(echo, theirs);
+  const channel = new Channel(mine);
+  const replies: Reply[] = [];
+  for (let n = 0; n < 20; n++) {
+    yield* channel.put({ add: n });
+    replies.push(yield* channel.get());
+  }
+  channel.putNowait({ sleep: 30 });
+  replies.push(yield* channel.get());
+  channel.putNowait("stop");
+  return { replies, outcome: yield* job };
+}
+
+const EXPECTED = {
+  replies: [...Array.from({ length: 20 }, (_, n) => n + 1), "slept 30"],
+  outcome: "stopped after 21",
+};
+
+Deno.test("a runSync loop in a worker sleeps in Atomics.wait and wakes for the main thread's messages", async () => {
+  if (sharedMemory) {
+    assertEquals(await run(() => converse(echoBlocking)), EXPECTED);
+    return;
+  }
+  // Without shared memory a blocked worker could never read its channel: it refuses the end, clearly.
+  const error = await run(function* () {
+    const [, theirs] = Channel.pair<Request, Reply>();
+    try {
+      yield* toThread(echoBlocking, theirs);
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  assertEquals(error?.name, CannotBlockError.name);
+  assertStringIncludes(String(error?.message), "cross-origin isolated");
+});
+
+Deno.test("a host-driven loop in a worker talks to the main thread's loop through a channel", async () => {
+  assertEquals(await run(() => converse(echoHost)), EXPECTED);
+});
+
+/** What a blocked main-thread loop talking to `echo` gives: the replies, or why this thread cannot do it. */
+function blockedMainThread(echo: typeof echoBlocking): void {
+  if (blockingPool) {
+    assertEquals(runSync(() => converse(echo)), EXPECTED);
+  } else if (!canBlock) { // a browser page's main thread may not block at all
+    assertThrows(() => runSync(() => converse(echo)), CannotBlockError);
+  } else { // a browser worker may block, but reads its workers' messages only between tasks
+    assertThrows(() => runSync(() => converse(echo)), InvalidStateError, "drive this loop with run()");
+  }
+}
+
+Deno.test("a blocked main-thread loop is woken by a worker's blocking loop, both ways, without polling", () => {
+  blockedMainThread(echoBlocking);
+});
+
+Deno.test("a blocked main-thread loop talks to a worker's host-driven loop", () => {
+  blockedMainThread(echoHost);
+});
+
+Deno.test("two ends on one thread behave as a queue; closing one shuts down the other", async () => {
+  await run(function* () {
+    const [a, b] = Channel.pair<string, string>();
+    const left = new Channel(a), right = new Channel(b);
+    assertThrows(() => right.getNowait(), QueueEmpty);
+    left.putNowait("one");
+    left.putNowait("two");
+    assertEquals([yield* right.get(), yield* right.get()], ["one", "two"]);
+    const waiting = createTask(right.get());
+    yield* sleep(0);
+    left.close();
+    try {
+      yield* waiting;
+      throw new Error("unreachable");
+    } catch (e) {
+      assertInstanceOf(e, QueueShutDown);
+    }
+    assert(right.isClosed());
+    assertThrows(() => left.putNowait("late"), QueueShutDown);
+  });
+});
+
+Deno.test("values sent before the channel closed are still taken, then get() raises QueueShutDown", async () => {
+  await run(function* () {
+    const [a, b] = Channel.pair<number, never>();
+    const sender = new Channel(a), receiver = new Channel(b);
+    sender.putNowait(1);
+    sender.putNowait(2);
+    sender.close();
+    assertEquals(yield* receiver.get(), 1);
+    assertEquals(receiver.getNowait(), 2);
+    yield* sleep(0);
+    try {
+      yield* receiver.get();
+      throw new Error("unreachable");
+    } catch (e) {
+      assertInstanceOf(e, QueueShutDown);
+    }
+  });
+});
+
+Deno.test("a value that cannot be cloned is refused at putNowait() with a TypeError", async () => {
+  await run(function* () {
+    const [a, b] = Channel.pair<unknown, unknown>();
+    const left = new Channel(a);
+    new Channel(b);
+    yield* sleep(0);
+    assertThrows(() => left.putNowait(() => 1), TypeError, "cannot be sent to another thread");
+  });
+});
+
+Deno.test("new Channel() names what it got instead of an end", async () => {
+  // deno-lint-ignore require-yield -- the body needs a running loop, not a wait
+  await run(function* () {
+    assertThrows(() => new Channel({} as ChannelEnd<number, number>), TypeError, "Channel.pair()");
+  });
+});
+
+Deno.test("a cancelled get() passes an arrived value on to the next getter", async () => {
+  await run(function* () {
+    const [a, b] = Channel.pair<number, number>();
+    const sender = new Channel(a), receiver = new Channel(b);
+    const first = createTask(receiver.get());
+    const second = createTask(receiver.get());
+    yield* sleep(0);
+    sender.putNowait(7);
+    yield* sleep(0);
+    yield* sleep(0);
+    first.cancel();
+    assertEquals(yield* second, 7);
+  });
+});
