@@ -19,11 +19,13 @@
 import { describeValue } from "../_describe.ts";
 import { TimeoutError } from "../errors.ts";
 import type { TimerHandle } from "../loop/handle.ts";
+import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable, checkTime, listOf } from "./_checks.ts";
 
 /** Options for {@linkcode asCompleted}. */
@@ -95,12 +97,18 @@ class Completions<T> implements IterableIterator<Coro<T>> {
   /** Coroutines waiting for the next completion, oldest first. */
   #waiters: Future<void>[] = [];
   #timer: TimerHandle | null = null;
+  /** The task that called asCompleted: it consumes the results, so it awaits each future still to come. */
+  #awaiter: Future<unknown> | null;
 
   constructor(loop: EventLoop, futures: Future<T>[], timeout: number | null) {
     this.#loop = loop;
     this.#todo = new Set(futures);
     this.#left = futures.length;
-    for (const future of futures) future._addCallback(this.#onDone, future); // edge: the consumer awaits each future
+    this.#awaiter = loop._currentTask;
+    for (const future of futures) {
+      future._addCallback(this.#onDone, future);
+      if (this.#awaiter !== null) _addAwaitedBy(future, this.#awaiter);
+    }
     if (futures.length > 0 && timeout !== null) this.#timer = loop.callLater(timeout, this.#onTimeout);
   }
 
@@ -123,7 +131,7 @@ class Completions<T> implements IterableIterator<Coro<T>> {
 
   *#take(): Coro<Future<T> | typeof TIMED_OUT> {
     while (this.#head === this.#finished.length) {
-      const waiter = this.#loop.createFuture<void>();
+      const waiter = new LabelledFuture<void>(this.#loop, `asCompleted (${this.#todo.size} to come)`);
       this.#waiters.push(waiter);
       try {
         yield* waiter;
@@ -157,6 +165,7 @@ class Completions<T> implements IterableIterator<Coro<T>> {
 
   readonly #onDone = (future: Future<T>): void => {
     if (!this.#todo.delete(future)) return; // the timer came first
+    if (this.#awaiter !== null) _discardAwaitedBy(future, this.#awaiter);
     this.#put(future);
     if (this.#todo.size === 0) {
       this.#timer?.cancel();
@@ -168,6 +177,7 @@ class Completions<T> implements IterableIterator<Coro<T>> {
     this.#timer = null;
     for (const future of this.#todo) {
       future._removeCallback(this.#onDone, future);
+      if (this.#awaiter !== null) _discardAwaitedBy(future, this.#awaiter);
       this.#put(TIMED_OUT);
     }
     this.#todo.clear();

@@ -12,14 +12,18 @@
  * @module
  */
 
+import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import type { Awaitable, Future } from "../task/future.ts";
+import { _describeWait, LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable } from "./_checks.ts";
 import { cancelledErrorOf, errorOf, NO_ERROR } from "./_outcome.ts";
 
 interface Link {
   inner: Future<unknown>;
   outer: Future<unknown>;
+  /** The task that called shield, recorded as awaiting inner until either side is done; or null. */
+  awaiter: Future<unknown> | null;
 }
 
 /**
@@ -65,14 +69,19 @@ export function shield<T>(awaitable: Awaitable<T>): Future<T> {
   checkAwaitable(awaitable, "shield");
   const inner = ensureFuture(awaitable);
   if (inner.done()) return inner;
-  const outer = inner.getLoop().createFuture<T>();
-  const link: Link = { inner, outer };
-  inner._addCallback(innerDone, link); // edge: the current task awaits inner through outer
+  const loop = inner.getLoop();
+  const outer = new LabelledFuture<T>(loop, `shield of ${_describeWait(inner)}`);
+  const link: Link = { inner, outer, awaiter: loop._currentTask };
+  inner._addCallback(innerDone, link);
   outer._addCallback(outerDone, link);
+  // asyncio 3.14: the task that called shield awaits inner.
+  if (link.awaiter !== null) _addAwaitedBy(inner, link.awaiter);
   return outer;
 }
 
-function innerDone({ inner, outer }: Link): void {
+function innerDone(link: Link): void {
+  const { inner, outer } = link;
+  if (link.awaiter !== null) _discardAwaitedBy(inner, link.awaiter);
   if (outer.cancelled()) {
     // Both callbacks were already scheduled: the result is retrieved here, not reported.
     if (!inner.cancelled()) inner._markSeen();
@@ -88,5 +97,8 @@ function innerDone({ inner, outer }: Link): void {
 }
 
 function outerDone(link: Link): void {
-  if (!link.inner.done()) link.inner._removeCallback(innerDone, link);
+  if (link.inner.done()) return;
+  link.inner._removeCallback(innerDone, link);
+  // The caller stopped waiting (it was cancelled); the inner work runs on, awaited by no one.
+  if (link.awaiter !== null) _discardAwaitedBy(link.inner, link.awaiter);
 }

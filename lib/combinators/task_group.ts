@@ -19,12 +19,14 @@
  */
 
 import { CancelledError, ExceptionGroup, InvalidStateError } from "../errors.ts";
+import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Task, TaskOptions } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
+import { LabelledFuture } from "../task/wait_label.ts";
 import { errorOf, NO_ERROR } from "./_outcome.ts";
 
 const NOTHING_THROWN: unique symbol = Symbol("nothing thrown");
@@ -83,7 +85,8 @@ export class TaskGroup {
     this.#tasks.add(task as Task<unknown>);
     // Always through the callback, even for an eager child that is already
     // done: its error must abort the group from the loop, not from in here.
-    task._addCallback(this.#onChildDone, task); // edge: the parent awaits the child
+    task._addCallback(this.#onChildDone, task);
+    _addAwaitedBy(task, this.#parent as Task<unknown>); // asyncio 3.14: the parent awaits each child
     return task;
   }
 
@@ -132,7 +135,7 @@ export class TaskGroup {
     if (thrown !== NOTHING_THROWN && !group.#aborting) TaskGroup.#abort(group);
     // A loop: the parent may be cancelled again and again while it waits.
     while (group.#tasks.size > 0) {
-      group.#allDone ??= (group.#loop as EventLoop).createFuture<void>();
+      group.#allDone ??= new LabelledFuture<void>(group.#loop as EventLoop, "taskGroup exit");
       try {
         yield* group.#allDone;
       } catch (error) {
@@ -172,6 +175,7 @@ export class TaskGroup {
   /** A child is done (a done-callback, bound once per group). */
   readonly #onChildDone = (task: Task<unknown>): void => {
     this.#tasks.delete(task);
+    _discardAwaitedBy(task, this.#parent as Task<unknown>);
     if (this.#tasks.size === 0 && this.#allDone !== null && !this.#allDone.done()) {
       this.#allDone.setResult(undefined);
     }

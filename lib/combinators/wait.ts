@@ -14,11 +14,13 @@
 
 import { describeValue } from "../_describe.ts";
 import type { TimerHandle } from "../loop/handle.ts";
+import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { isCoroutine } from "../task/coroutine.ts";
+import { LabelledFuture } from "../task/wait_label.ts";
 import { checkTime, listOf } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
 
@@ -169,7 +171,7 @@ function* waitUntil<F extends Future<unknown>>(
   for (const future of futures) {
     if (future.getLoop() !== loop) throw new TypeError(`wait got ${future}, which belongs to another event loop`);
   }
-  const waiter = loop.createFuture<void>();
+  const waiter = new LabelledFuture<void>(loop, `wait(${futures.length}, ${returnWhen})`);
   let timer: TimerHandle | null = timeout === null ? null : loop.callLater(timeout, releaseWaiter, waiter);
   let left = futures.length;
   // One closure per call: the callback needs both the waiter state and the future.
@@ -186,12 +188,20 @@ function* waitUntil<F extends Future<unknown>>(
       releaseWaiter(waiter);
     }
   };
-  for (const future of futures) future._addCallback(onDone, future); // edge: the waiting task awaits each future
+  // asyncio 3.14: the waiting task awaits each future.
+  const task = loop._currentTask;
+  for (const future of futures) {
+    future._addCallback(onDone, future);
+    if (task !== null) _addAwaitedBy(future, task);
+  }
   try {
     yield* waiter;
   } finally {
     timer?.cancel();
-    for (const future of futures) future._removeCallback(onDone, future);
+    for (const future of futures) {
+      future._removeCallback(onDone, future);
+      if (task !== null) _discardAwaitedBy(future, task);
+    }
   }
   const done = new Set<F>(), pending = new Set<F>();
   for (const future of futures) (future.done() ? done : pending).add(future);

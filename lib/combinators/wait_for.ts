@@ -14,11 +14,13 @@
  */
 
 import { CancelledError, TimeoutError } from "../errors.ts";
+import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { isCoroutine } from "../task/coroutine.ts";
+import { _describeWait, LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable, checkTime } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
 import { timeout } from "./timeout.ts";
@@ -92,12 +94,16 @@ function* withoutTime<T>(awaitable: Awaitable<T>): Coro<T> {
  * cancel of the calling task ends the wait without touching `future` again.
  */
 function* cancelAndWait(future: Future<unknown>): Coro<void> {
-  const waiter = future.getLoop().createFuture<void>();
+  const loop = future.getLoop();
+  const waiter = new LabelledFuture<void>(loop, `cancel of ${_describeWait(future)}`);
+  const task = loop._currentTask;
   future._addCallback(releaseWaiter, waiter);
+  if (task !== null) _addAwaitedBy(future, task); // the caller awaits the cancelled work's end
   try {
     future.cancel();
     yield* waiter;
   } finally {
     future._removeCallback(releaseWaiter, waiter);
+    if (task !== null) _discardAwaitedBy(future, task);
   }
 }

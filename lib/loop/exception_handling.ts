@@ -8,7 +8,7 @@
 
 import { describeValue } from "../_describe.ts";
 import type { Clock } from "./clock.ts";
-import { describeCallback, Handle, runEntry } from "./handle.ts";
+import { _creationSiteOf, describeCallback, Handle, runEntry } from "./handle.ts";
 import type { ReadyFn, ReadyQueue } from "./ready_queue.ts";
 
 /**
@@ -140,10 +140,12 @@ export class ExceptionHandling {
 
   /** @internal Sends an exception thrown by ready work `fn(arg)` to the handler. */
   _reportCallbackError(exception: unknown, fn: ReadyFn, arg: unknown): void {
+    const createdAt = _creationSiteOf(arg);
     this.callExceptionHandler({
       message: `Exception in callback ${describeWork(fn, arg)}`,
       exception,
       ...(arg instanceof Handle ? { handle: arg } : {}),
+      ...(createdAt === undefined ? {} : { createdAt }),
     });
   }
 
@@ -164,7 +166,10 @@ export class ExceptionHandling {
       }
       const took = real.now() - start;
       if (took >= this.slowCallbackDuration) {
-        console.warn(`yieldio: executing ${describeWork(fn, arg)} took ${took.toFixed(3)} ms`);
+        // A task prints its own creation site; a handle's is kept aside (debug mode records it).
+        const site = _creationSiteOf(arg);
+        const created = site === undefined ? "" : ` (created at ${site})`;
+        console.warn(`yieldio: executing ${describeWork(fn, arg)}${created} took ${took.toFixed(3)} ms`);
       }
     }
     ready.poppedArg = undefined;

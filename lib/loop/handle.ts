@@ -11,6 +11,7 @@
  * @module
  */
 
+import { creationSite } from "../_creation_site.ts";
 import { printsAsToString } from "../_inspect.ts";
 import type { TimerEntry } from "./timer_heap.ts";
 
@@ -140,6 +141,23 @@ export class TimerHandle extends Handle implements TimerEntry {
 }
 
 printsAsToString(Handle);
+
+/** Where user code created each handle, recorded in debug mode only: a WeakMap, so a handle has no field for it. */
+const sites = new WeakMap<Handle, string>();
+
+/**
+ * @internal Debug mode: records where user code created `handle`.
+ * @param ownFrames yieldio's frames between the user's call and this one.
+ */
+export function _noteCreationSite(handle: Handle, ownFrames: number): void {
+  const site = creationSite(ownFrames);
+  if (site !== undefined) sites.set(handle, site);
+}
+
+/** @internal Where `work` (a handle) was created, if it was in debug mode. */
+export function _creationSiteOf(work: unknown): string | undefined {
+  return work instanceof Handle ? sites.get(work) : undefined;
+}
 
 /** The ready-queue function for `callSoon` handles and due timers: runs one. */
 export function runEntry(entry: { _run(): void }): void {

@@ -104,6 +104,15 @@ export class TimerHeap<E extends TimerEntry> {
     while (this.#size > 0 && (this.#entries[0] as E).cancelled()) this.pop();
   }
 
+  /** @returns The entries not cancelled, in `(when, seq)` order: O(n log n), for reports only. */
+  live(): E[] {
+    const order: number[] = [];
+    for (let i = 0; i < this.#size; i++) if (!(this.#entries[i] as E).cancelled()) order.push(i);
+    const when = this.#when, seq = this.#seq;
+    order.sort((a, b) => when[a] - when[b] || seq[a] - seq[b]);
+    return order.map((i) => this.#entries[i] as E);
+  }
+
   /** Removes every entry (used by `close()`). */
   clear(): void {
     for (let i = 0; i < this.#size; i++) (this.#entries[i] as E)._inHeap = false;

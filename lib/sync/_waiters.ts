@@ -36,6 +36,28 @@ import type { Coro } from "../task/yield_protocol.ts";
 /** The loop an owner is bound to; one record shared by all of an owner's lines. */
 interface Binding {
   loop: EventLoop | null;
+  /** The owner's label in task trees, e.g. `Lock#1`: set when it binds (numbered per loop and kind). */
+  label: string;
+  /** How many lines the owner has (a Queue has three): then each line's label names its method. */
+  lines: number;
+}
+
+/** Per loop, how many primitives of each kind have bound to it: their ids are 1, 2, … in binding order. */
+const boundCounts = new WeakMap<EventLoop, Map<string, number>>();
+
+/**
+ * The label an owner gets when it binds to `loop`: its kind — the first word
+ * it prints (`<Lock …>`, every primitive prints so) — and its number among
+ * that loop's primitives of the kind. Per loop, so equal programs get equal
+ * labels however many primitives the process made before.
+ */
+function labelFor(owner: object, loop: EventLoop): string {
+  const kind = /^<([A-Za-z]+)/.exec(String(owner))?.[1] ?? "primitive";
+  let counts = boundCounts.get(loop);
+  if (counts === undefined) boundCounts.set(loop, counts = new Map());
+  const id = (counts.get(kind) ?? 0) + 1;
+  counts.set(kind, id);
+  return `${kind}#${id}`;
 }
 
 /**
@@ -78,6 +100,11 @@ class WaiterFuture extends Future<void> {
   override toString(): string {
     return `<Future ${this._describeState()} ${this._line.what} on ${this._line.owner}>`;
   }
+
+  /** @internal What its task waits on, in the task tree: `Lock#1`, or `Queue#2.get` for an owner with several lines. */
+  _waitLabel(): string {
+    return this._line.label();
+  }
 }
 
 /**
@@ -109,7 +136,14 @@ export class Waiters {
     this.owner = owner;
     this.what = what;
     this.#onUnclaimed = onUnclaimed;
-    this.#binding = sameLoopAs === undefined ? { loop: null } : sameLoopAs.#binding;
+    this.#binding = sameLoopAs === undefined ? { loop: null, label: "", lines: 0 } : sameLoopAs.#binding;
+    this.#binding.lines++;
+  }
+
+  /** @returns How the task tree names this line's waits: `Lock#1`, `Queue#2.get` (once bound to a loop). */
+  label(): string {
+    const { label, lines } = this.#binding;
+    return lines > 1 ? `${label}.${this.what.replace("()", "")}` : label;
   }
 
   /** @returns How many waiters are in the line: pending, or woken and not yet resumed. */
@@ -193,8 +227,10 @@ export class Waiters {
     // The message is built only when there is no loop: printing the owner on every wait would show in profiles.
     const loop = (_runningLoop() as EventLoop | null) ?? _getRunningLoop(`${this.what} on ${this.owner}`);
     const bound = this.#binding.loop;
-    if (bound === null) this.#binding.loop = loop;
-    else if (bound !== loop) {
+    if (bound === null) {
+      this.#binding.loop = loop;
+      this.#binding.label = labelFor(this.owner, loop);
+    } else if (bound !== loop) {
       throw new InvalidStateError(
         `${this.what} on ${this.owner} from ${loop}: it is bound to another loop, ${bound}, the loop of the ` +
           "first task that waited on it; make one per loop",

@@ -21,6 +21,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { BrokenBarrierError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Condition } from "./condition.ts";
 
@@ -97,7 +98,12 @@ export class Barrier {
    *   aborted while this task waits.
    * @throws {CancelledError} When cancelled while waiting (it then no longer counts).
    */
-  *wait(): Coro<number> {
+  wait(): Coro<number> {
+    return trackUndriven(this.#wait(), "Barrier.wait()");
+  }
+
+  /** The coroutine behind {@linkcode wait}. */
+  *#wait(): Coro<number> {
     const cond = this.#cond;
     yield* cond.acquire();
     try {
@@ -142,7 +148,12 @@ export class Barrier {
    * @throws What `wait()` or the body throws.
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
-  *hold<R>(body: (index: number) => Coro<R>): Coro<R> {
+  hold<R>(body: (index: number) => Coro<R>): Coro<R> {
+    return trackUndriven(this.#hold(body), "Barrier.hold()");
+  }
+
+  /** The coroutine behind {@linkcode hold}. */
+  *#hold<R>(body: (index: number) => Coro<R>): Coro<R> {
     checkBody(body, "Barrier.hold()");
     const index = yield* this.wait();
     return yield* bodyCoroutine(body(index), "Barrier.hold()");
@@ -173,7 +184,12 @@ export class Barrier {
    * assertEquals([outcome, barrier.broken, barrier.nWaiting], ["broken", false, 0]);
    * ```
    */
-  *reset(): Coro<void> {
+  reset(): Coro<void> {
+    return trackUndriven(this.#reset(), "Barrier.reset()");
+  }
+
+  /** The coroutine behind {@linkcode reset}. */
+  *#reset(): Coro<void> {
     yield* this.#cond.hold(() => this.#resetNow());
   }
 
@@ -183,7 +199,12 @@ export class Barrier {
    *
    * @returns A coroutine (it takes the barrier's internal lock).
    */
-  *abort(): Coro<void> {
+  abort(): Coro<void> {
+    return trackUndriven(this.#abort(), "Barrier.abort()");
+  }
+
+  /** The coroutine behind {@linkcode abort}. */
+  *#abort(): Coro<void> {
     yield* this.#cond.hold(() => this.#abortNow());
   }
 

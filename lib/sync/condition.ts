@@ -16,6 +16,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 import { Lock } from "./lock.ts";
@@ -101,7 +102,12 @@ export class Condition {
    * @throws What the body throws.
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
-  *hold<R>(body: () => Coro<R>): Coro<R> {
+  hold<R>(body: () => Coro<R>): Coro<R> {
+    return trackUndriven(this.#hold(body), "Condition.hold()");
+  }
+
+  /** The coroutine behind {@linkcode hold}. */
+  *#hold<R>(body: () => Coro<R>): Coro<R> {
     checkBody(body, "Condition.hold()");
     yield* this.#lock.acquire();
     try {
@@ -129,7 +135,12 @@ export class Condition {
    * await assertRejects(() => run(cond.wait()), InvalidStateError, "not held");
    * ```
    */
-  *wait(): Coro<true> {
+  wait(): Coro<true> {
+    return trackUndriven(this.#wait(), "Condition.wait()");
+  }
+
+  /** The coroutine behind {@linkcode wait}. */
+  *#wait(): Coro<true> {
     if (!this.#lock.locked()) throw this.#unheld("wait()");
     this.#waiters.loop(); // a wrong loop is refused while the lock is still held (asyncio does the same)
     this.#lock.release();
@@ -167,7 +178,12 @@ export class Condition {
    * @throws {InvalidStateError} When it has to wait and the lock is not held.
    * @throws {CancelledError} When cancelled (the lock is held again).
    */
-  *waitFor<R>(predicate: () => R): Coro<Exclude<R, Falsy>> {
+  waitFor<R>(predicate: () => R): Coro<Exclude<R, Falsy>> {
+    return trackUndriven(this.#waitFor(predicate), "Condition.waitFor()");
+  }
+
+  /** The coroutine behind {@linkcode waitFor}. */
+  *#waitFor<R>(predicate: () => R): Coro<Exclude<R, Falsy>> {
     if (typeof predicate !== "function") {
       throw new TypeError(`Condition.waitFor() expects a predicate function, got ${describeValue(predicate)}`);
     }

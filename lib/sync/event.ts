@@ -10,6 +10,7 @@
 
 import { printsAsToString } from "../_inspect.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { Waiters } from "./_waiters.ts";
 
 /**
@@ -72,7 +73,12 @@ export class Event {
    * assertEquals(event.wait().next(), { done: true, value: true });
    * ```
    */
-  *wait(): Coro<true> {
+  wait(): Coro<true> {
+    return trackUndriven(this.#wait(), "Event.wait()");
+  }
+
+  /** The coroutine behind {@linkcode wait}. */
+  *#wait(): Coro<true> {
     if (this.#set) return true;
     yield* this.#waiters.wait();
     return true;

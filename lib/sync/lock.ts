@@ -17,6 +17,7 @@
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
@@ -82,7 +83,12 @@ export class Lock {
    * assertEquals(lock.locked(), false);
    * ```
    */
-  *acquire(): Coro<true> {
+  acquire(): Coro<true> {
+    return trackUndriven(this.#acquire(), "Lock.acquire()");
+  }
+
+  /** The coroutine behind {@linkcode acquire}. */
+  *#acquire(): Coro<true> {
     if (!this.#locked && this.#waiters.size === 0) {
       this.#locked = true;
       return true;
@@ -136,7 +142,12 @@ export class Lock {
    * assertEquals(lock.locked(), false);
    * ```
    */
-  *hold<R>(body: () => Coro<R>): Coro<R> {
+  hold<R>(body: () => Coro<R>): Coro<R> {
+    return trackUndriven(this.#hold(body), "Lock.hold()");
+  }
+
+  /** The coroutine behind {@linkcode hold}. */
+  *#hold<R>(body: () => Coro<R>): Coro<R> {
     checkBody(body, "Lock.hold()");
     yield* this.acquire();
     try {

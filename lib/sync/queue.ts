@@ -23,6 +23,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError, QueueEmpty, QueueFull, QueueShutDown } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
@@ -116,7 +117,12 @@ export class Queue<T> {
    * @throws {QueueShutDown} When the queue is shut down (also while waiting).
    * @throws {CancelledError} When cancelled while waiting (the item is not put).
    */
-  *put(item: T): Coro<void> {
+  put(item: T): Coro<void> {
+    return trackUndriven(this.#put(item), "Queue.put()");
+  }
+
+  /** The coroutine behind {@linkcode put}. */
+  *#put(item: T): Coro<void> {
     while (this.full()) {
       if (this.#shutdown) throw this.#shutDownError("put()");
       yield* this.#putters.wait();
@@ -147,7 +153,12 @@ export class Queue<T> {
    *   shut down with `immediate` (also while waiting).
    * @throws {CancelledError} When cancelled while waiting (no item is taken).
    */
-  *get(): Coro<T> {
+  get(): Coro<T> {
+    return trackUndriven(this.#get(), "Queue.get()");
+  }
+
+  /** The coroutine behind {@linkcode get}. */
+  *#get(): Coro<T> {
     while (this._qsize() === 0) {
       if (this.#shutdown) throw this.#shutDownError("get()");
       yield* this.#getters.wait();
@@ -192,7 +203,12 @@ export class Queue<T> {
    * @returns A coroutine.
    * @throws {CancelledError} When cancelled while waiting.
    */
-  *join(): Coro<void> {
+  join(): Coro<void> {
+    return trackUndriven(this.#join(), "Queue.join()");
+  }
+
+  /** The coroutine behind {@linkcode join}. */
+  *#join(): Coro<void> {
     if (this.#unfinished > 0) yield* this.#joiners.wait();
   }
 
@@ -249,7 +265,12 @@ export class Queue<T> {
    * @throws What the body throws (after marking its item done).
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
-  *forEach(body: (item: T) => Coro<unknown>): Coro<number> {
+  forEach(body: (item: T) => Coro<unknown>): Coro<number> {
+    return trackUndriven(this.#forEach(body), "Queue.forEach()");
+  }
+
+  /** The coroutine behind {@linkcode forEach}. */
+  *#forEach(body: (item: T) => Coro<unknown>): Coro<number> {
     checkBody(body, "Queue.forEach()");
     let consumed = 0;
     for (;;) {

@@ -18,6 +18,7 @@ import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
+import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { Waiters } from "./_waiters.ts";
 
@@ -77,7 +78,12 @@ export class Semaphore {
    * @throws {InvalidStateError} When it has to wait on a loop other than the
    *   one the semaphore is bound to.
    */
-  *acquire(): Coro<true> {
+  acquire(): Coro<true> {
+    return trackUndriven(this.#acquire(), "Semaphore.acquire()");
+  }
+
+  /** The coroutine behind {@linkcode acquire}. */
+  *#acquire(): Coro<true> {
     if (!this.locked()) {
       this.#value--;
       return true;
@@ -110,7 +116,12 @@ export class Semaphore {
    * @throws What the body throws; `CancelledError` when cancelled while waiting for a slot.
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
-  *hold<R>(body: () => Coro<R>): Coro<R> {
+  hold<R>(body: () => Coro<R>): Coro<R> {
+    return trackUndriven(this.#hold(body), "Semaphore.hold()");
+  }
+
+  /** The coroutine behind {@linkcode hold}. */
+  *#hold<R>(body: () => Coro<R>): Coro<R> {
     checkBody(body, "Semaphore.hold()");
     yield* this.acquire();
     try {

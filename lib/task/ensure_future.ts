@@ -11,6 +11,7 @@ import type { EventLoop } from "./event_loop.ts";
 import { isCoroutine } from "./coroutine.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { _getRunningLoop } from "./running_loop.ts";
+import { LabelledFuture } from "./wait_label.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 /**
@@ -67,7 +68,7 @@ export function _wrapPromise<T>(loop: EventLoop, promise: PromiseLike<T>): Futur
         "reaction run on its thread. Use run() (host-driven) to await promises",
     );
   }
-  const future = loop.createFuture<T>();
+  const future = new LabelledFuture<T>(loop, "a Promise");
   const link: PromiseLink = { loop, future, released: false };
   loop.ref();
   future._addCallback(releaseRef, link);

@@ -22,7 +22,9 @@ import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { BaseEventLoop } from "../loop/base_event_loop.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
-import { Task, type TaskOptions, wakeTask } from "./task.ts";
+import { _inspect, type LoopSnapshot } from "./inspect.ts";
+import { _taskCounter, Task, type TaskOptions, wakeTask } from "./task.ts";
+import { formatTaskTree } from "./task_tree.ts";
 import { UndrivenTracker } from "./undriven.ts";
 import type { Coro } from "./yield_protocol.ts";
 
@@ -68,6 +70,10 @@ export class EventLoop extends BaseEventLoop {
   #unseenOf = new WeakMap<Future<unknown>, UnseenException>();
   /** @internal The task whose step is running, or null. */
   _currentTask: Task<unknown> | null = null;
+  /** Iterations run so far, for {@linkcode inspect}: one increment per iteration, never per callback. */
+  #iterations = 0;
+  /** @internal Tasks made in this thread before this loop: a task's id on the loop is its number minus this. */
+  readonly _taskBase = _taskCounter;
 
   /**
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
@@ -85,7 +91,12 @@ export class EventLoop extends BaseEventLoop {
   /** Turns debug mode on or off; on, it also tracks coroutines that are created and never driven. */
   override setDebug(enabled: boolean): void {
     super.setDebug(enabled);
-    if (this.getDebug()) this._undriven ??= new UndrivenTracker();
+    if (this.getDebug()) this._trackUndriven();
+  }
+
+  /** @internal Starts tracking coroutines created and never driven (debug mode, the testing kit's sanitizer). */
+  _trackUndriven(): UndrivenTracker {
+    return this._undriven ??= new UndrivenTracker();
   }
 
   /**
@@ -263,12 +274,63 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /** @internal A DeadlockError that names each pending task and what it waits on. */
+  /**
+   * A plain snapshot of the loop: its time, iteration and ready count, the
+   * next timers, each pending task (per-loop id, name, state, what it waits
+   * on, which tasks await it, steps and busy time) and warnings — a task that
+   * only wakes itself, a step longer than a 5 ms slice, an exception nobody
+   * retrieved. JSON-serializable; equal virtual-time programs give equal
+   * snapshots. The first call also starts counting steps (an instrument), so
+   * counts start then; a loop never inspected pays nothing.
+   *
+   * @returns The snapshot.
+   *
+   * @example A task blocked on an event, seen from another
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * import { Event, EventLoop, sleep } from "yieldio";
+   * const loop = new EventLoop({ clock: "virtual" });
+   * const ready = new Event();
+   * loop.createTask(ready.wait(), { name: "waiter" });
+   * await loop.runUntilComplete(sleep(5));
+   * const snapshot = loop.inspect();
+   * assertEquals([snapshot.time, snapshot.tasks.length], [5, 1]);
+   * const { name, state, waitingOn, awaitedBy } = snapshot.tasks[0];
+   * assertEquals({ name, state, waitingOn, awaitedBy }, {
+   *   name: "waiter",
+   *   state: "waiting",
+   *   waitingOn: "Event#1",
+   *   awaitedBy: [],
+   * });
+   * assertEquals(JSON.parse(JSON.stringify(snapshot)), snapshot);
+   * ready.set();
+   * await loop.runUntilComplete(sleep(0));
+   * loop.close();
+   * ```
+   */
+  inspect(): LoopSnapshot {
+    return _inspect(this);
+  }
+
+  /** @internal One iteration (the scheduler's five phases), counted for {@linkcode inspect}. */
+  override _iterate(): number {
+    this.#iterations++;
+    return super._iterate();
+  }
+
+  /** @internal The counters {@linkcode inspect} reports: iterations run, callbacks ready now. */
+  _counters(): { iteration: number; ready: number } {
+    return { iteration: this.#iterations, ready: this._readyCount() };
+  }
+
+  /** @internal Labels of the futures whose exception nobody has retrieved yet, oldest first. */
+  _unretrieved(): string[] {
+    return [...this.#unseen].map((record) => record.label);
+  }
+
+  /** @internal A DeadlockError whose tree is {@linkcode formatTaskTree}: each pending task and what it waits on. */
   override _deadlock(): Error {
-    const tasks = this._pendingTasks();
-    const tree = tasks.map((task) => `  ${task.getName()} waits on ${String(task._waitingOn() ?? "nothing")}`)
-      .join("\n");
-    return new DeadlockError(tasks, tree);
+    return new DeadlockError(this._pendingTasks(), formatTaskTree(this));
   }
 }
 

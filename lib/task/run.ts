@@ -3,6 +3,8 @@
  * `main` to completion, then cancels whatever tasks are left, lets them finish
  * (their `finally` blocks run), reports errors they raised while shutting
  * down, and closes the loop — which reports exceptions nobody retrieved.
+ * In Deno and Node, `run` also turns Ctrl-C into a cancel of `main`
+ * (`interrupt.ts`); a blocked thread (`runSync`) cannot hear signals.
  *
  * @module
  */
@@ -12,11 +14,21 @@ import { _runningLoop, type EventLoopOptions } from "../loop/base_event_loop.ts"
 import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
+import { _exitProcess, _watchInterrupt, INTERRUPTED_EXIT_CODE, type InterruptWatch } from "./interrupt.ts";
 import type { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
 
-/** Options for {@linkcode run} and {@linkcode runSync}: those of the new loop. */
-export type RunOptions = EventLoopOptions;
+/** Options for {@linkcode run} and {@linkcode runSync}: those of the new loop, and signal handling. */
+export interface RunOptions extends EventLoopOptions {
+  /**
+   * `run` in Deno and Node: the first Ctrl-C (SIGINT) cancels `main`, so
+   * every `finally` runs, then the process exits with 130; a second Ctrl-C
+   * exits at once. Default true; `false` leaves SIGINT to the runtime.
+   * Browsers have no signals, and `runSync` blocks the thread that would
+   * hear one: there it does nothing.
+   */
+  handleSignals?: boolean;
+}
 
 /** The program to run: a coroutine, or a function that makes one. */
 export type Main<T> = Coro<T> | (() => Coro<T>);
@@ -48,9 +60,17 @@ export type Main<T> = Coro<T> | (() => Coro<T>);
  */
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const loop = newLoopFor(main, options, "run()");
+  let interrupt: InterruptWatch | null = null;
   try {
-    // runUntilComplete makes main's task only once the driver can start.
-    return await loop.runUntilComplete(coroutineOf(main, "run()"));
+    const coro = coroutineOf(main, "run()");
+    loop._prepareDriver(false); // main's task is made only once the driver can start
+    const task = loop.createTask(coro);
+    if (options?.handleSignals !== false) {
+      interrupt = _watchInterrupt(() => {
+        if (!loop.isClosed()) loop.callSoonThreadsafe(() => task.cancel("interrupted (SIGINT)"));
+      });
+    }
+    return await loop.runUntilComplete(task);
   } finally {
     try {
       const leftovers = cancelLeftovers(loop);
@@ -60,6 +80,9 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
       }
     } finally {
       loop.close();
+      interrupt?.stop();
+      // Every finally has run: now end as an interrupted program does (asyncio raises KeyboardInterrupt).
+      if (interrupt?.interrupted === true) _exitProcess(INTERRUPTED_EXIT_CODE);
     }
   }
 }

@@ -168,8 +168,13 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
     if (sleep._inHeap) (sleep.#task as Task<unknown>).getLoop()._timerCancelled();
   }
 
+  /** @internal What a task sleeping on it waits on, in the task tree: `sleep until t=50`. */
+  _waitLabel(): string {
+    return this.#state === NEW ? `sleep ${this.#ms} ms` : `sleep until t=${this.#ms}`;
+  }
+
   toString(): string {
-    return this.#state === NEW ? `<sleep ${this.#ms} ms>` : `<sleep until t=${this.#ms}>`;
+    return `<${this._waitLabel()}>`;
   }
 }
 

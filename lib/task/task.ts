@@ -17,13 +17,13 @@
  * @module
  */
 
-import { creationSite } from "../_creation_site.ts";
 import { describeValue } from "../_describe.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
 import { _getRunningLoop } from "./running_loop.ts";
+import { _debugTask, _taskCreatedAt, _unwrapCoro } from "./task_debug.ts";
 import {
   AWAIT_DONE,
   AWAIT_FUTURE,
@@ -64,7 +64,6 @@ interface TaskExtras {
   name: string | undefined;
   abort: AbortController | null;
   cancelMessage: string | undefined;
-  createdAt: string | undefined;
   /** The `signal` option and its listener, until the task finishes. */
   linked: { signal: AbortSignal; onAbort: () => void } | null;
 }
@@ -75,7 +74,8 @@ const MUST_CANCEL = 1;
 const ONE_REQUEST = 2;
 /** Passed as the "no exception" argument of a step. */
 const NOTHING: unique symbol = Symbol("nothing");
-let taskCounter = 0;
+/** Tasks made so far in this thread: `Task-N` names (asyncio's counter) and, relative to a loop, ids. */
+export let _taskCounter = 0;
 
 /**
  * A coroutine running on the loop; a {@linkcode Future} of its return value.
@@ -125,9 +125,9 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
     super({ loop });
     this.#coro = coro;
-    this.#meta = ++taskCounter;
+    this.#meta = ++_taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
-    if (loop.getDebug()) Task.#extrasOf(this).createdAt = creationSite();
+    if (loop.getDebug()) this.#coro = _debugTask(this, coro); // creation site, DevTools async stack
     loop._taskStarted(this);
     loop._instruments?.call("taskSpawned", this);
     if (signal !== undefined) Task.#linkSignal(this, signal);
@@ -177,9 +177,13 @@ export class Task<T> extends Future<T> implements SleepingTask {
 
   /** @returns The task's name. */
   getName(): string {
+    return Task.#extras(this)?.name ?? `Task-${this._number()}`;
+  }
+
+  /** @internal The task's number from {@linkcode _taskCounter}: `Task-<number>`. */
+  _number(): number {
     const meta = this.#meta;
-    if (typeof meta === "number") return `Task-${meta}`;
-    return meta.name ?? `Task-${meta.number}`;
+    return typeof meta === "number" ? meta : meta.number;
   }
 
   /** @param name The new name (converted to a string). */
@@ -189,7 +193,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
 
   /** @returns The coroutine the task drives. */
   getCoro(): Coro<T> {
-    return this.#coro;
+    return _unwrapCoro(this.#coro);
   }
 
   /**
@@ -360,7 +364,6 @@ export class Task<T> extends Future<T> implements SleepingTask {
       name: undefined,
       abort: null,
       cancelMessage: undefined,
-      createdAt: undefined,
       linked: null,
     };
   }
@@ -374,7 +377,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     let text = `<Task ${state} name=${this.getName()}`;
     if (space >= 0) text += described.slice(space);
     if (this.#waitingOn !== null) text += ` waiting=${String(this.#waitingOn)}`;
-    const createdAt = Task.#extras(this)?.createdAt;
+    const createdAt = _taskCreatedAt(this);
     if (createdAt !== undefined) text += ` created at ${createdAt}`;
     return text + ">";
   }

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { creationSite } from "../_creation_site.ts";
+import { deferredCreationSite } from "../_creation_site.ts";
 import { _runningLoop } from "../loop/base_event_loop.ts";
 import type { EventLoop } from "./event_loop.ts";
 import type { Coro } from "./yield_protocol.ts";
@@ -34,7 +34,14 @@ export class UndrivenTracker {
 
   /** Records `coro` as created; `ownFrames`: yieldio's frames between the user's code and this call. */
   created(coro: object, label: string, ownFrames?: number): void {
-    const record = { label, createdAt: creationSite(ownFrames) };
+    // Formatted only if reported: the sanitizer records every sleep() of a test.
+    const site = deferredCreationSite(ownFrames);
+    const record = {
+      label,
+      get createdAt() {
+        return site();
+      },
+    };
     this.#records.add(record);
     this.#recordOf.set(coro, record);
   }

@@ -38,9 +38,10 @@ Deno.test("a deadlock report names the primitive and the operation each task wai
       }, { clock: "virtual" }),
     DeadlockError,
   );
-  assertStringIncludes(error.tree, "locker waits on <Future pending acquire() on <Lock locked waiters=1>>");
-  assertStringIncludes(error.tree, "getter waits on <Future pending get() on <Queue maxsize=1 qsize=0 getters=1>>");
-  assertStringIncludes(error.tree, "waits on <Future pending wait() on <Event unset waiters=1>>");
+  // The tree names each primitive by kind and per-loop number, and a queue's line by its method.
+  assertStringIncludes(error.tree, "locker — waiting on Lock#1");
+  assertStringIncludes(error.tree, "getter — waiting on Queue#1.get");
+  assertStringIncludes(error.tree, "— waiting on Event#1");
 });
 
 Deno.test("every primitive prints itself through toString() and the Deno and Node inspect hooks", () => {

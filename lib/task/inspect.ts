@@ -1,0 +1,138 @@
+/**
+ * `loop.inspect()`: a plain, JSON-ready snapshot of a loop — its clock and
+ * counters, the next timers, every pending task with what it waits on and
+ * who awaits it, and warnings in the manner of tokio-console's lints. The
+ * inspector page renders these snapshots, also when they arrive from a worker
+ * or another tab.
+ *
+ * Equal virtual-time programs give equal snapshots: ids are per loop, busy
+ * time is on the loop's clock, and nothing in it is a host timing except a
+ * `long-step` warning, which only a step that really blocked the thread
+ * raises.
+ *
+ * @module
+ */
+
+import type { EventLoop } from "./event_loop.ts";
+import { LONG_STEP_MS, SELF_WAKE_MIN, TaskStats } from "./task_stats.ts";
+import { _taskRows, type TaskRow } from "./task_graph.ts";
+
+export type { TaskRow };
+
+/** One pending task in a {@linkcode LoopSnapshot}. */
+export interface TaskSnapshot extends TaskRow {
+  /** Steps run since the loop was first inspected. */
+  steps: number;
+  /** Time spent in those steps, on the loop's clock (ms; always 0 on virtual time). */
+  busyMs: number;
+}
+
+/** A timer in a {@linkcode LoopSnapshot}. */
+export interface TimerSnapshot {
+  /** Its deadline on the loop's clock (ms). */
+  when: number;
+  /** What it is, e.g. `<TimerHandle when=250 tick()>` or `<sleep until t=250>`. */
+  what: string;
+}
+
+/** A lint, in the manner of tokio-console's. */
+export interface InspectWarning {
+  /**
+   * `self-wakes`: a task that mostly wakes itself (spinning on `sleep(0)`);
+   * `long-step`: a step that held the thread longer than a 5 ms slice;
+   * `unretrieved`: a future or task that failed and nobody awaited it;
+   * `never-driven`: a yieldio coroutine created and never driven (debug mode).
+   */
+  kind: "self-wakes" | "long-step" | "unretrieved" | "never-driven";
+  /** The task concerned, by id, if any. */
+  task: number | null;
+  /** What is wrong, in a sentence. */
+  message: string;
+}
+
+/** What {@linkcode EventLoop.inspect} returns: plain data, JSON-serializable. */
+export interface LoopSnapshot {
+  /** The loop's time (ms). */
+  time: number;
+  /** Iterations run so far. */
+  iteration: number;
+  /** `running` while a driver runs the loop, `idle` between runs, `closed` after `close()`. */
+  state: "running" | "idle" | "closed";
+  /** Whether the loop runs on virtual time (then it can be stepped by hand). */
+  virtual: boolean;
+  /** Callbacks and task steps queued for the next iteration. */
+  ready: number;
+  /** Timers armed, in all. */
+  timerCount: number;
+  /** The first {@linkcode MAX_TIMERS} of them, earliest first. */
+  timers: TimerSnapshot[];
+  /** The pending tasks, in creation order. */
+  tasks: TaskSnapshot[];
+  /** What looks wrong. */
+  warnings: InspectWarning[];
+}
+
+/** A snapshot lists this many timers at most (a program may arm thousands). */
+export const MAX_TIMERS = 50;
+
+/** @internal The snapshot `loop.inspect()` returns; the first call starts counting steps. */
+export function _inspect(loop: EventLoop): LoopSnapshot {
+  const stats = loop.isClosed() ? null : TaskStats.of(loop);
+  const pending = loop._pendingTasks();
+  const tasks = _taskRows(loop).map((row, i): TaskSnapshot => {
+    const counts = stats?.counts(pending[i]);
+    return { ...row, steps: counts?.steps ?? 0, busyMs: counts?.busyMs ?? 0 };
+  });
+  const warnings: InspectWarning[] = [];
+  pending.forEach((task, i) => {
+    const counts = stats?.counts(task);
+    if (counts === undefined) return;
+    const { id, name } = tasks[i];
+    if (counts.wakes >= SELF_WAKE_MIN && counts.selfWakes * 2 > counts.wakes) {
+      const share = Math.round((counts.selfWakes / counts.wakes) * 100);
+      warnings.push({
+        kind: "self-wakes",
+        task: id,
+        message: `task ${name} woke itself for ${share}% of its ${counts.wakes} wake-ups: ` +
+          "it spins (sleep(0) or a bare yield in a loop) instead of waiting on something",
+      });
+    }
+    if (counts.longestMs > LONG_STEP_MS) {
+      warnings.push({
+        kind: "long-step",
+        task: id,
+        message: `task ${name} ran ${counts.longestMs.toFixed(1)} ms in one step without yielding ` +
+          `(longer than a ${LONG_STEP_MS} ms slice): nothing else could run meanwhile`,
+      });
+    }
+  });
+  for (const label of loop._unretrieved()) {
+    warnings.push({ kind: "unretrieved", task: null, message: `${label} failed and nobody retrieved its exception` });
+  }
+  for (const { label, createdAt } of loop._undriven?.pending() ?? []) {
+    const site = createdAt === undefined ? "" : ` at ${createdAt}`;
+    warnings.push({
+      kind: "never-driven",
+      task: null,
+      message: `${label} was created${site} and never driven: did you forget \`yield*\`?`,
+    });
+  }
+  const { iteration, ready } = loop._counters();
+  const timers = loop.isClosed() ? [] : loop._leftovers().timers;
+  return {
+    time: loop.time(),
+    iteration,
+    state: loop.isClosed() ? "closed" : loop.isRunning() ? "running" : "idle",
+    virtual: loop._isVirtual(),
+    ready,
+    timerCount: timers.length,
+    timers: timers.slice(0, MAX_TIMERS).map((timer) => ({ when: whenOf(timer), what: String(timer) })),
+    tasks,
+    warnings,
+  };
+}
+
+/** A timer entry's deadline: handles and sleeps both tell it. */
+function whenOf(timer: object): number {
+  return (timer as { when?(): number }).when?.() ?? NaN;
+}

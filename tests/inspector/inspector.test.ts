@@ -1,0 +1,124 @@
+/** The inspector entry: rendering, driving a virtual loop from its controls, and watching over a BroadcastChannel. */
+
+import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
+import { EventLoop, Lock, sleep } from "../../mod.ts";
+import {
+  attachInspector,
+  type InspectorClick,
+  type InspectorElement,
+  publishSnapshots,
+  renderSnapshot,
+  watchSnapshots,
+} from "../../lib/inspector/mod.ts";
+
+/** An element stand-in that records the click listener, so a test can press the rendered buttons. */
+class FakeElement implements InspectorElement {
+  innerHTML = "";
+  listener: ((event: InspectorClick) => void) | null = null;
+  addEventListener(_type: "click", listener: (event: InspectorClick) => void): void {
+    this.listener = listener;
+  }
+  removeEventListener(): void {
+    this.listener = null;
+  }
+  /** Clicks the button whose data-yi-action is `action` (it must be rendered). */
+  press(action: string): void {
+    assertStringIncludes(this.innerHTML, `data-yi-action="${action}"`);
+    const button = { getAttribute: (name: string) => name === "data-yi-action" ? action : null };
+    this.listener?.({ target: { closest: () => button } });
+  }
+  rows(): number {
+    return this.innerHTML.match(/<tr data-task-id=/g)?.length ?? 0;
+  }
+  tree(): string {
+    return /<pre class="yi-tree[^"]*">([^<]*)<\/pre>/.exec(this.innerHTML)?.[1] ?? "";
+  }
+}
+
+Deno.test("renderSnapshot shows one row per task, the tree, timers and warnings, escaping every name", () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const lock = new Lock();
+  lock.acquire().next();
+  loop.createTask(lock.acquire(), { name: "<b>bold</b>" });
+  loop.createTask(sleep(30), { name: "napper" });
+  loop.runOnce();
+  const html = renderSnapshot(loop.inspect(), { title: "demo & co", note: "a note" });
+  assertEquals(html.match(/<tr data-task-id=/g)?.length, 2);
+  assertStringIncludes(html, "&lt;b&gt;bold&lt;/b&gt; — waiting on Lock#1");
+  assertEquals(html.includes("<b>bold</b>"), false);
+  assertStringIncludes(html, "<h2>demo &amp; co</h2>");
+  assertStringIncludes(html, "<li>t=30 &lt;sleep until t=30&gt;</li>");
+  assertStringIncludes(html, `<div class="yi-warnings yi-warn yi-none">none</div>`);
+  assertStringIncludes(html, "t=0 ms (virtual clock) · iteration 1 · idle · 0 ready · 1 timer · 2 tasks");
+  assertEquals(html.includes("data-yi-action"), false); // no controls unless asked
+  lock.release();
+  loop.runOnce();
+  loop.runOnce();
+  loop.runOnce();
+  loop.close();
+});
+
+Deno.test("an inspector that drives a virtual loop steps it from its Step button and plays it to the end", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  loop.createTask(sleep(20), { name: "napper" });
+  const element = new FakeElement();
+  const inspector = attachInspector(loop, { element, drive: true, intervalMs: 0, stepsPerSecond: 1000 });
+  assertEquals([inspector.paused, element.rows(), element.tree()], [true, 1, "napper — ready"]);
+  element.press("step");
+  assertEquals(element.tree(), "napper — waiting on sleep until t=20");
+  element.press("play");
+  assertEquals(inspector.paused, false);
+  for (let i = 0; i < 100 && !inspector.paused; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assertEquals([inspector.paused, element.rows(), loop.time()], [true, 0, 20]);
+  assertStringIncludes(element.innerHTML, "nothing left to run");
+  inspector.close();
+  assertEquals(element.listener, null);
+  loop.close();
+});
+
+Deno.test("Pause stops a playing inspector; a closed loop is not stepped", () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const element = new FakeElement();
+  const inspector = attachInspector(loop, { element, drive: true, playing: true, intervalMs: 0, stepsPerSecond: 1 });
+  assertEquals(inspector.paused, false);
+  element.press("pause");
+  assertEquals(inspector.paused, true);
+  inspector.close();
+  loop.close();
+  const again = attachInspector(loop, { element, drive: true, intervalMs: 0 });
+  again.step();
+  assertEquals(again.paused, true);
+  assertStringIncludes(element.innerHTML, "the loop is closed");
+  again.close();
+});
+
+Deno.test("attachInspector refuses to drive a real-clock loop and needs an element where there is no document", () => {
+  const loop = new EventLoop();
+  assertThrows(() => attachInspector(loop, { element: new FakeElement(), drive: true }), TypeError, "virtual-clock");
+  assertThrows(() => attachInspector(loop, { element: new FakeElement(), intervalMs: -1 }), RangeError, "intervalMs");
+  if (!("document" in globalThis)) {
+    assertThrows(() => attachInspector(loop), TypeError, "needs options.element where there is no document");
+  }
+  const watching = attachInspector(loop, { element: new FakeElement(), intervalMs: 0 });
+  assertThrows(() => watching.step(), TypeError, "drive: true");
+  watching.close();
+  loop.close();
+});
+
+Deno.test("snapshots published on a BroadcastChannel are rendered by a watcher", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  loop.createTask(sleep(5), { name: "remote task" });
+  loop.runOnce();
+  const element = new FakeElement();
+  const watcher = watchSnapshots({ element, channel: "inspector-test" });
+  assertStringIncludes(element.innerHTML, "Waiting for snapshots");
+  const publisher = publishSnapshots(loop, { channel: "inspector-test", source: "worker 7", intervalMs: 1000 });
+  for (let i = 0; i < 100 && element.rows() === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  publisher.close();
+  watcher.close();
+  assertEquals([element.rows(), element.tree()], [1, "remote task — waiting on sleep until t=5"]);
+  assertStringIncludes(element.innerHTML, "yieldio inspector — worker 7");
+  loop.runOnce();
+  loop.runOnce();
+  loop.close();
+});

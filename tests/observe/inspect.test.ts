@@ -1,0 +1,175 @@
+/** loop.inspect(): a plain, JSON-ready snapshot that equal virtual-time programs reproduce exactly. */
+
+import { assertEquals, assertMatch } from "@std/assert";
+import { EventLoop, Lock, type LoopSnapshot, Queue, sleep, taskGroup, type TaskSnapshot } from "../../mod.ts";
+import { busyWait } from "../loop/_support.ts";
+import { co, SteppedLoop } from "./_helpers.ts";
+
+/** A group whose three children end up on a sleep, a lock and a queue; inspected after two iterations. */
+function snapshotOfFixedProgram(): LoopSnapshot {
+  const stepped = new SteppedLoop();
+  const lock = new Lock(), queue = new Queue<string>(1);
+  stepped.task(
+    "main",
+    co(function* () {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(lock.hold(() => sleep(1000)), { name: "holder" });
+        tg.createTask(lock.acquire(), { name: "waiter" });
+        tg.createTask(queue.get(), { name: "consumer" });
+      });
+    }),
+  );
+  stepped.loop.inspect(); // starts counting steps
+  stepped.step(2);
+  const snapshot = stepped.loop.inspect();
+  stepped.close();
+  return snapshot;
+}
+
+const task = (id: number, name: string, waitingOn: string, awaitedBy: number[]): TaskSnapshot => ({
+  id,
+  name,
+  state: "waiting",
+  cancelling: 0,
+  waitingOn,
+  awaitedBy,
+  createdAt: null,
+  steps: 1,
+  busyMs: 0,
+});
+
+Deno.test("inspect() of a fixed virtual-time program is a fixed snapshot", () => {
+  assertEquals(snapshotOfFixedProgram(), {
+    time: 0,
+    iteration: 2,
+    state: "idle",
+    virtual: true,
+    ready: 0,
+    timerCount: 1,
+    timers: [{ when: 1000, what: "<sleep until t=1000>" }],
+    tasks: [
+      task(1, "main", "taskGroup exit", []),
+      task(2, "holder", "sleep until t=1000", [1]),
+      task(3, "waiter", "Lock#1", [1]),
+      task(4, "consumer", "Queue#1.get", [1]),
+    ],
+    warnings: [],
+  });
+});
+
+Deno.test("equal virtual-time programs give equal snapshots, and a snapshot survives JSON", () => {
+  const first = snapshotOfFixedProgram(), second = snapshotOfFixedProgram();
+  assertEquals(first, second);
+  assertEquals(JSON.parse(JSON.stringify(first)), first);
+});
+
+Deno.test("a task that only wakes itself gets the self-wakes warning", () => {
+  const stepped = new SteppedLoop();
+  stepped.task(
+    "spinner",
+    co(function* () {
+      for (;;) yield* sleep(0);
+    }),
+  );
+  stepped.task("sleeper", sleep(1000));
+  stepped.loop.inspect();
+  stepped.step(30);
+  assertEquals(stepped.loop.inspect().warnings, [{
+    kind: "self-wakes",
+    task: 1,
+    message: "task spinner woke itself for 100% of its 30 wake-ups: " +
+      "it spins (sleep(0) or a bare yield in a loop) instead of waiting on something",
+  }]);
+  stepped.close();
+});
+
+Deno.test("a task woken by timers and futures is not spinning", () => {
+  const stepped = new SteppedLoop();
+  stepped.task(
+    "ticker",
+    co(function* () {
+      for (let i = 0; i < 40; i++) yield* sleep(10);
+    }),
+  );
+  stepped.loop.inspect();
+  stepped.step(61); // the first step, then two iterations per sleep: the timer fires, the task steps
+  const snapshot = stepped.loop.inspect();
+  assertEquals([snapshot.warnings, snapshot.time, snapshot.tasks[0].steps], [[], 300, 31]);
+  stepped.close();
+});
+
+Deno.test("a step longer than a 5 ms slice gets the long-step warning", () => {
+  const stepped = new SteppedLoop();
+  stepped.task(
+    "hog",
+    co(function* () {
+      yield* sleep(0);
+      busyWait(8);
+      yield* sleep(1000);
+    }),
+  );
+  stepped.loop.inspect();
+  stepped.step(2);
+  const [warning] = stepped.loop.inspect().warnings;
+  assertEquals([warning.kind, warning.task], ["long-step", 1]);
+  assertMatch(warning.message, /^task hog ran \d+\.\d ms in one step without yielding \(longer than a 5 ms slice\)/);
+  stepped.close();
+});
+
+Deno.test("a failed task nobody awaited is warned about until someone retrieves its exception", () => {
+  const stepped = new SteppedLoop();
+  const failing = stepped.task(
+    "failing",
+    // deno-lint-ignore require-yield
+    co(function* () {
+      throw new RangeError("boom");
+    }),
+  );
+  stepped.step(1);
+  assertEquals(stepped.loop.inspect().warnings, [{
+    kind: "unretrieved",
+    task: null,
+    message: "<Task finished name=failing exception=RangeError: boom> failed and nobody retrieved its exception",
+  }]);
+  failing.exception();
+  assertEquals(stepped.loop.inspect().warnings, []);
+  stepped.close();
+});
+
+Deno.test("in debug mode, a primitive's wait created and never driven is warned about", () => {
+  const stepped = new SteppedLoop({ debug: true });
+  const lock = new Lock();
+  stepped.task(
+    "forgetful",
+    // deno-lint-ignore require-yield
+    co(function* () {
+      lock.acquire(); // the bug: no yield*
+    }),
+  );
+  stepped.step(1);
+  const [warning] = stepped.loop.inspect().warnings;
+  assertEquals([warning.kind, warning.task], ["never-driven", null]);
+  assertMatch(warning.message, /^Lock\.acquire\(\) was created at .+ and never driven: did you forget `yield\*`\?$/);
+  stepped.close();
+  assertEquals(stepped.reports.map((r) => r.message), [
+    "Lock.acquire() was created but never driven: did you forget `yield*`?",
+  ]);
+});
+
+Deno.test("inspected from inside a task, the loop is running and so is that task; a closed loop is empty", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const seen: unknown[] = [];
+  const main = loop.createTask(
+    co(function* () {
+      yield* sleep(5);
+      const snapshot = loop.inspect();
+      seen.push(snapshot.state, snapshot.tasks[0].state, snapshot.iteration);
+    }),
+    { name: "main" },
+  );
+  await loop.runUntilComplete(main);
+  assertEquals(seen, ["running", "running", 3]); // the timer fires in iteration 2, the task steps in 3
+  loop.close();
+  const closed = loop.inspect();
+  assertEquals([closed.state, closed.tasks, closed.timers], ["closed", [], []]);
+});
