@@ -12,7 +12,7 @@ Deno.test("a real-clock run with detectDeadlock rejects with DeadlockError when 
     DeadlockError,
   );
   assertEquals(error.tasks.length, 1);
-  assertStringIncludes(error.message, "waits on <Future pending>");
+  assertStringIncludes(error.message, "— waiting on <Future pending>");
 });
 
 Deno.test("with detectDeadlock, a host promise in flight (a ref) is not a deadlock", async () => {

@@ -10,7 +10,12 @@
  * the last item is marked done (not before, not an iteration of virtual time
  * later); mutual exclusion and the slot bound hold throughout; after the
  * shutdown no waiter is left in any line and no task is left; and no deadlock
- * (a stuck virtual loop raises DeadlockError). A failure names its seed.
+ * (a stuck virtual loop raises DeadlockError). Each seed runs through
+ * `exploreSeeds` with `shuffle: "all"`: the seed chooses the program and the
+ * loop's schedule, which permutes every ready batch, so wake-ups race in
+ * orders FIFO never produces; the sanitizer adds that nothing is left behind
+ * and nothing reached the exception handler. A failure names its seed, which
+ * replays alone (`YIELDIO_SEED=<seed>`; `YIELDIO_SEEDS=<n>` for a longer sweep).
  */
 
 import { assert, assertEquals } from "@std/assert";
@@ -23,11 +28,12 @@ import {
   Lock,
   Queue,
   QueueShutDown,
-  run,
   sleep,
   type Task,
 } from "../../mod.ts";
+import { exploreSeeds, seedsToExplore } from "../../lib/testing/mod.ts";
 
+/** Seeds per run: YIELDIO_SEEDS for a longer sweep, YIELDIO_SEED to replay one. */
 const SEEDS = 200;
 /**
  * Virtual ms after which the timer-driven tasks (chaos, barger) stop, so a
@@ -223,21 +229,18 @@ function* scenario(seed: number): Coro<Outcome> {
   return { put: put.size, cancels, joinWaited: joinWaits };
 }
 
-Deno.test(`stress: ${SEEDS} seeds of producers, consumers, a bounded queue, semaphores, a lock and random cancels`, async () => {
-  let items = 0, cancels = 0, joinsThatWaited = 0;
-  for (let seed = 1; seed <= SEEDS; seed++) {
-    let outcome: Outcome;
-    try {
-      outcome = await run(() => scenario(seed), { clock: "virtual" });
-    } catch (e) {
-      throw new Error(`stress seed ${seed} failed: ${(e as Error).message}`, { cause: e });
-    }
-    items += outcome.put;
-    cancels += outcome.cancels;
-    if (outcome.joinWaited) joinsThatWaited++;
-  }
+Deno.test("stress: seeds of producers, consumers, a bounded queue, semaphores, a lock and random cancels (shuffled)", async () => {
+  const outcomes: Outcome[] = [];
+  const seeds = seedsToExplore(SEEDS);
+  const { failures } = await exploreSeeds(function* (seed) {
+    outcomes.push(yield* scenario(seed));
+  }, { seeds, shuffle: "all" });
+  assertEquals(failures.map(({ seed, error }) => `seed ${seed}: ${error}`), [], "failing seeds (each replays alone)");
+  const items = outcomes.reduce((sum, o) => sum + o.put, 0);
+  const cancels = outcomes.reduce((sum, o) => sum + o.cancels, 0);
+  const joinsThatWaited = outcomes.filter((o) => o.joinWaited).length;
   // The run must have exercised something: plenty of items and cancellations.
-  assert(items > SEEDS * 20, `only ${items} items in all`);
-  assert(cancels > SEEDS, `only ${cancels} cancellations in all`);
-  assert(joinsThatWaited > SEEDS / 2, `join() had to wait in only ${joinsThatWaited} seeds`);
+  assert(items > seeds.length * 20, `only ${items} items in all`);
+  assert(cancels > seeds.length, `only ${cancels} cancellations in all`);
+  assert(joinsThatWaited > seeds.length / 2, `join() had to wait in only ${joinsThatWaited} seeds`);
 });

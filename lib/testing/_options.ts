@@ -1,0 +1,67 @@
+/**
+ * The checks every entry of the testing kit applies to its options, so a bad
+ * seed or shuffle mode is refused at the call with one wording everywhere
+ * (`runTest: seed expects a safe integer, got "x" (a string)`).
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import type { ShuffleMode } from "../loop/schedule.ts";
+
+/** The shuffle modes a loop's schedule accepts (`lib/loop/schedule.ts` owns their meaning). */
+export const SHUFFLE_MODES: readonly ShuffleMode[] = ["timers", "tasks", "all"];
+
+/**
+ * @returns `seed`, checked.
+ * @throws {TypeError} When it is not a number.
+ * @throws {RangeError} When it is not a safe integer.
+ */
+export function checkSeed(seed: unknown, caller: string): number {
+  if (typeof seed !== "number") throw new TypeError(`${caller}: seed expects an integer, got ${describeValue(seed)}`);
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`${caller}: seed expects a safe integer, got ${seed}`);
+  return seed;
+}
+
+/**
+ * @returns `shuffle`, checked.
+ * @throws {TypeError} When it is not a string.
+ * @throws {RangeError} When it names no mode.
+ */
+export function checkShuffle(shuffle: unknown, caller: string): ShuffleMode {
+  if (SHUFFLE_MODES.includes(shuffle as ShuffleMode)) return shuffle as ShuffleMode;
+  throw new (typeof shuffle === "string" ? RangeError : TypeError)(
+    `${caller}: shuffle expects "timers", "tasks" or "all", got ${describeValue(shuffle)}`,
+  );
+}
+
+/**
+ * @returns `value`, checked.
+ * @throws {TypeError} When it is not a boolean.
+ */
+export function checkFlag(value: unknown, name: string, caller: string): boolean {
+  if (typeof value !== "boolean") {
+    throw new TypeError(`${caller}: ${name} expects a boolean, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * @throws {TypeError} When `options` is neither undefined nor an object.
+ */
+export function checkOptions(options: unknown, caller: string): void {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`${caller} expects an options object, got ${describeValue(options)}`);
+  }
+}
+
+/** How a failure names its schedule, so it can be replayed: `seed 42 (shuffle "all")`. */
+export function describeSchedule(seed: number, shuffle: ShuffleMode): string {
+  return `seed ${seed} (shuffle "${shuffle}")`;
+}
+
+/** The replay hint every seeded failure carries. */
+export function replayHint(seed: number, shuffle: ShuffleMode): string {
+  return `replay it with runTest(main, { seed: ${seed}, shuffle: "${shuffle}" }), ` +
+    `or YIELDIO_SEED=${seed} YIELDIO_SHUFFLE=${shuffle} (?yieldio_seed=${seed}&yieldio_shuffle=${shuffle} in a page)`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The sanitizer of `runTest`: what a test must not leave behind when its body
+ * returns — tasks still pending, timers still armed, host waits still owed,
+ * coroutines created and never driven — and every report that reached the
+ * loop's exception handler (exceptions never retrieved, errors thrown by
+ * callbacks), which it collects instead of printing.
+ *
+ * The snapshot is taken inside the test's own task as its body finishes,
+ * before `run()` cancels what is left: a leak is named as the body left it.
+ *
+ * @module
+ */
+
+import type { ExceptionContext } from "../loop/exception_handling.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import type { Task } from "../task/task.ts";
+import type { Leak } from "./errors.ts";
+
+/** One test's sanitizer, installed on its loop. */
+export class Sanitizer {
+  #loop: EventLoop;
+  /** What the body left, found by {@linkcode snapshot}. */
+  #left: Leak[] = [];
+  /** What reached the exception handler, from installation to close. */
+  #reports: Leak[] = [];
+
+  /** Tracks undriven coroutines on `loop` and takes over its exception handler. */
+  constructor(loop: EventLoop) {
+    this.#loop = loop;
+    loop._trackUndriven();
+    loop.setExceptionHandler((_loop, context) => {
+      this.#reports.push({ kind: "exception", description: describeReport(context) });
+    });
+  }
+
+  /** Records what is left as the test's task `self` finishes. */
+  snapshot(self: Task<unknown> | null): void {
+    const loop = this.#loop;
+    const tasks = loop._pendingTasks().filter((task) => task !== self);
+    // A timer a pending task sleeps on is named with that task, not twice.
+    const awaited = new Set<unknown>(tasks.map((task) => task._waitingOn()));
+    for (const task of tasks) {
+      this.#left.push({ kind: "task", description: `task "${task.getName()}" is still pending: ${task}` });
+    }
+    const { timers, refs } = loop._leftovers();
+    for (const timer of timers) {
+      if (!awaited.has(timer)) this.#left.push({ kind: "timer", description: `${String(timer)} is still armed` });
+    }
+    if (refs > 0) {
+      this.#left.push({
+        kind: "ref",
+        description: `${refs} host wait${refs === 1 ? " is" : "s are"} still referenced ` +
+          "(loop.ref() without unref(): a fromPromise() or worker job still in flight)",
+      });
+    }
+    const tracker = loop._undriven;
+    for (const { label, createdAt } of tracker?.pending() ?? []) {
+      const site = createdAt === undefined ? "" : ` at ${createdAt}`;
+      this.#left.push({
+        kind: "undriven",
+        description: `${label} was created${site} but never driven: did you forget \`yield*\`?`,
+      });
+    }
+    tracker?.clear(); // reported here, not again by close()
+  }
+
+  /** @returns Everything found: what the body left, then the handler's reports. */
+  leaks(): Leak[] {
+    return [...this.#left, ...this.#reports];
+  }
+}
+
+/** A report on one line: the message, the error, and what it concerns. */
+function describeReport(context: ExceptionContext): string {
+  let text = context.message;
+  if ("exception" in context) text += `: ${describeError(context.exception)}`;
+  const about = context.future ?? context.task ?? context.handle;
+  if (about !== undefined) text += ` (${String(about)})`;
+  return text;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

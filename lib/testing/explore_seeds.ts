@@ -1,0 +1,121 @@
+/**
+ * `exploreSeeds`: one program under many seeded schedules, to find the
+ * orders in which it fails. Each run is a `runTest` run, so each failure
+ * replays exactly from its seed.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import type { ShuffleMode } from "../loop/schedule.ts";
+import type { Coro } from "../task/yield_protocol.ts";
+import { checkFlag, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
+import { runOneTest } from "./_test_run.ts";
+
+/** Options for {@linkcode exploreSeeds}. */
+export interface ExploreOptions {
+  /** The seeds to try: `n` means `1..n`; or any list of integers (see `seedsToExplore`). */
+  seeds: number | Iterable<number>;
+  /** What each schedule permutes (default `"all"`). */
+  shuffle?: ShuffleMode;
+  /** Count leaks as failures, as `runTest` does (default true). */
+  sanitize?: boolean;
+}
+
+/** A seed under which the program failed. */
+export interface SeedFailure {
+  /** The seed: `runTest(() => main(seed), { seed, shuffle })` replays the failure. */
+  seed: number;
+  /** What the program threw, unchanged; or a `SanitizerError` listing what it left behind. */
+  error: unknown;
+}
+
+/** What {@linkcode exploreSeeds} found. */
+export interface ExploreResult {
+  /** The failing seeds, in the order they were tried; empty when every run passed. */
+  failures: SeedFailure[];
+  /** How many seeds were tried. */
+  runs: number;
+  /** What the schedules permuted. */
+  shuffle: ShuffleMode;
+}
+
+/**
+ * Runs `main` once per seed, each time on a fresh virtual loop whose seeded
+ * schedule permutes what FIFO order would fix, and collects the failures. The
+ * same seed gives the same order on every run and in every runtime, so a
+ * failure found here replays with `runTest(() => main(seed), { seed, shuffle })`.
+ *
+ * @param main Makes the program for one seed (called with the seed, which it may use for its own randomness).
+ * @param options The seeds, the shuffle mode, the sanitizer.
+ * @returns A promise of the failures with their seeds.
+ * @throws {TypeError} When `main` is not a function, or an option has the wrong type.
+ * @throws {RangeError} For a seed that is not a safe integer, a negative count, or an unknown shuffle mode.
+ *
+ * @example A check-then-act race that FIFO order hides
+ * ```ts
+ * import { assert, assertEquals } from "@std/assert";
+ * import { createTask, sleep } from "yieldio";
+ * import { exploreSeeds, runTest } from "yieldio/testing";
+ * function* program() {
+ *   let balance = 100;
+ *   function* withdraw(amount: number) {
+ *     if (balance < amount) return;
+ *     yield* sleep(0); // an await between the check and the act
+ *     balance -= amount;
+ *   }
+ *   const a = createTask(withdraw(80));
+ *   yield* sleep(0); // the second customer comes one iteration later
+ *   const b = createTask(withdraw(80));
+ *   yield* a;
+ *   yield* b;
+ *   if (balance < 0) throw new RangeError(`balance went negative: ${balance}`);
+ * }
+ * await runTest(program, { seed: null }); // FIFO order: the first withdrawal always acts first
+ * const { failures } = await exploreSeeds(program, { seeds: 50, shuffle: "tasks" });
+ * assert(failures.length > 0);
+ * const [{ seed, error }] = failures;
+ * assertEquals(String(error), "RangeError: balance went negative: -60");
+ * const replay = await runTest(program, { seed, shuffle: "tasks" }).catch((e) => e.cause);
+ * assertEquals(String(replay), String(error));
+ * ```
+ */
+export async function exploreSeeds(
+  main: (seed: number) => Coro<unknown>,
+  options: ExploreOptions,
+): Promise<ExploreResult> {
+  const caller = "exploreSeeds()";
+  if (typeof main !== "function") {
+    throw new TypeError(
+      `${caller} expects a function that makes the program for one seed, got ${describeValue(main)}`,
+    );
+  }
+  if (options === undefined) throw new TypeError(`${caller} expects options with the seeds to try, got undefined`);
+  checkOptions(options, caller);
+  const seeds = seedList(options.seeds, caller);
+  const shuffle = options.shuffle === undefined ? "all" : checkShuffle(options.shuffle, caller);
+  const sanitize = options.sanitize === undefined ? true : checkFlag(options.sanitize, "sanitize", caller);
+  const failures: SeedFailure[] = [];
+  for (const seed of seeds) {
+    try {
+      await runOneTest(() => main(seed), { schedule: { seed, shuffle }, sanitize }, caller);
+    } catch (error) {
+      failures.push({ seed, error });
+    }
+  }
+  return { failures, runs: seeds.length, shuffle };
+}
+
+/** The seeds, checked before any run: `n` is `1..n`. */
+function seedList(seeds: unknown, caller: string): number[] {
+  if (typeof seeds === "number") {
+    if (!Number.isSafeInteger(seeds) || seeds < 0) {
+      throw new RangeError(`${caller}: seeds expects a count (a non-negative integer) or a list, got ${seeds}`);
+    }
+    return Array.from({ length: seeds }, (_, i) => i + 1);
+  }
+  if (typeof (seeds as Iterable<unknown> | null)?.[Symbol.iterator] !== "function" || typeof seeds === "string") {
+    throw new TypeError(`${caller}: seeds expects a count or an iterable of integers, got ${describeValue(seeds)}`);
+  }
+  return [...seeds as Iterable<unknown>].map((seed) => checkSeed(seed, caller));
+}

@@ -1,0 +1,148 @@
+/**
+ * runTest: a test body on a fresh virtual loop; the sanitizer names what the
+ * body leaves behind; a seeded run's failure carries its seed.
+ */
+
+import { assertEquals, assertInstanceOf, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
+import { type Coro, createTask, getRunningLoop, sleep } from "../../mod.ts";
+import { runTest, SanitizerError, SeededError } from "../../lib/testing/mod.ts";
+
+/** The leaks a body leaves, as `kind: description` lines (FIFO order, so the environment's seed cannot matter). */
+async function leaksOf(body: () => Coro<unknown>): Promise<string[]> {
+  const error = await assertRejects(() => runTest(body, { seed: null }), SanitizerError);
+  assertEquals(error.seed, null);
+  return error.leaks.map((leak) => `${leak.kind}: ${leak.description}`);
+}
+
+Deno.test("runTest runs the body on virtual time and returns its value", async () => {
+  const value = await runTest(function* () {
+    yield* sleep(60_000);
+    return getRunningLoop().time();
+  }, { seed: null });
+  assertEquals(value, 60_000);
+});
+
+Deno.test("a leaked sleep(10) task fails runTest, naming the task and what it sleeps on", async () => {
+  assertEquals(
+    await leaksOf(function* () {
+      createTask(sleep(10), { name: "sleeper" });
+      yield* sleep(1);
+    }),
+    ['task: task "sleeper" is still pending: <Task pending name=sleeper waiting=<sleep until t=10>>'],
+  );
+});
+
+Deno.test("a sleep(10) created without yield* fails runTest by name and creation site", async () => {
+  const [leak, ...rest] = await leaksOf(function* () {
+    sleep(10); // the bug: nothing drives it
+    yield* sleep(1);
+  });
+  assertEquals(rest, []);
+  assertMatch(
+    leak,
+    /^undriven: sleep\(10\) was created at (?:\S+ \()?\S+:\d+:\d+\)? but never driven: did you forget `yield\*`\?$/,
+  );
+});
+
+Deno.test("a timer still armed, a host wait still referenced, and reports to the exception handler each fail it", async () => {
+  const leaks = await leaksOf(function* () {
+    const loop = getRunningLoop();
+    loop.callLater(50, function tick() {});
+    loop.callSoon(function explode() {
+      throw new Error("from a callback");
+    });
+    loop.createFuture().setException(new RangeError("never looked at"));
+    yield* sleep(1);
+    loop.ref(); // last: while a host wake-up is owed, virtual time stands still
+  });
+  assertEquals(leaks, [
+    "timer: <TimerHandle when=50 tick()> is still armed",
+    "ref: 1 host wait is still referenced (loop.ref() without unref(): a fromPromise() or worker job still in flight)",
+    "exception: Exception in callback <Handle explode()>: Error: from a callback (<Handle explode()>)",
+    "exception: Future exception was never retrieved: RangeError: never looked at " +
+    "(<Future finished exception=RangeError: never looked at>)",
+  ]);
+});
+
+Deno.test("a clean body passes, and leftovers are cancelled afterwards so their finally blocks run", async () => {
+  let cleanedUp = false;
+  await runTest(function* () {
+    const child = createTask(sleep(5));
+    yield* child;
+  }, { seed: null });
+  const error = await assertRejects(() =>
+    runTest(function* () {
+      createTask(
+        (function* () {
+          try {
+            yield* sleep(1000);
+          } finally {
+            cleanedUp = true;
+          }
+        })(),
+        { name: "left" },
+      );
+      yield* sleep(0);
+    }, { seed: null }), SanitizerError);
+  assertEquals(error.leaks.map((leak) => leak.kind), ["task"]);
+  assertEquals(cleanedUp, true);
+});
+
+Deno.test("sanitize: false lets leaks pass", async () => {
+  await runTest(function* () {
+    createTask(sleep(10));
+    yield* sleep(1);
+  }, { seed: null, sanitize: false });
+});
+
+Deno.test("without a seed the body's error comes out unchanged", async () => {
+  const error = await assertRejects(() =>
+    runTest(function* () {
+      yield* sleep(1);
+      throw new RangeError("plain");
+    }, { seed: null }), RangeError);
+  assertEquals(error.message, "plain");
+});
+
+Deno.test("under a seed the error carries the seed, the original as its cause, and how to replay it", async () => {
+  const error = await assertRejects(() =>
+    runTest(function* () {
+      yield* sleep(1);
+      throw new RangeError("seeded");
+    }, { seed: 7, shuffle: "tasks" }), SeededError);
+  assertEquals([error.seed, error.shuffle], [7, "tasks"]);
+  assertInstanceOf(error.cause, RangeError);
+  assertStringIncludes(error.message, 'failed under seed 7 (shuffle "tasks"): RangeError: seeded');
+  assertStringIncludes(error.message, "YIELDIO_SEED=7 YIELDIO_SHUFFLE=tasks");
+  const leak = await assertRejects(() =>
+    runTest(function* () {
+      createTask(sleep(10), { name: "leak" });
+      yield* sleep(0);
+    }, { seed: 8, shuffle: "all" }), SanitizerError);
+  assertEquals([leak.seed, leak.shuffle], [8, "all"]);
+  assertStringIncludes(leak.message, 'under seed 8 (shuffle "all")');
+  assertStringIncludes(leak.message, 'runTest(main, { seed: 8, shuffle: "all" })');
+});
+
+Deno.test("the seed is the loop's schedule; seed: null means FIFO whatever the environment says", async () => {
+  assertEquals(await runTest(() => schedule(), { seed: 42, shuffle: "timers" }), { seed: 42, shuffle: "timers" });
+  assertEquals(await runTest(() => schedule(), { seed: 5 }).then((s) => s?.seed), 5);
+  assertEquals(await runTest(() => schedule(), { seed: null }), null);
+});
+
+// deno-lint-ignore require-yield
+function* schedule() {
+  return getRunningLoop().getSchedule();
+}
+
+Deno.test("bad options are typed errors naming the value", async () => {
+  const main = function* () {};
+  await assertRejects(() => runTest(main, { seed: "x" as unknown as number }), TypeError, '"x" (a string)');
+  await assertRejects(() => runTest(main, { seed: 1.5 }), RangeError, "1.5");
+  await assertRejects(() => runTest(main, { seed: 1, shuffle: "some" as "all" }), RangeError, '"some" (a string)');
+  await assertRejects(() => runTest(main, { seed: 1, shuffle: 3 as unknown as "all" }), TypeError, "3 (a number)");
+  await assertRejects(() => runTest(main, { clock: "real" as "virtual" }), RangeError, '"real" (a string)');
+  await assertRejects(() => runTest(main, { sanitize: "yes" as unknown as boolean }), TypeError, '"yes"');
+  await assertRejects(() => runTest(main, 5 as unknown as undefined), TypeError, "5 (a number)");
+  await assertRejects(() => runTest(42 as unknown as typeof main), TypeError, "42 (a number)");
+});
