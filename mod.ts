@@ -52,6 +52,9 @@ export { fromPromise } from "./lib/task/from_promise.ts";
 export { sleep } from "./lib/task/sleep.ts";
 export { type Main, run, type RunOptions, runSync } from "./lib/task/run.ts";
 export type { Coro } from "./lib/task/yield_protocol.ts";
+export { futureAddToAwaitedBy, futureDiscardFromAwaitedBy } from "./lib/task/awaited_by.ts";
+export type { InspectWarning, LoopSnapshot, TaskRow, TaskSnapshot, TimerSnapshot } from "./lib/task/inspect.ts";
+export { formatTaskTree } from "./lib/task/task_tree.ts";
 export { Lock } from "./lib/sync/lock.ts";
 export { Event } from "./lib/sync/event.ts";
 export { Condition } from "./lib/sync/condition.ts";
@@ -81,3 +84,17 @@ export {
   type WaitResult,
 } from "./lib/combinators/wait.ts";
 export { waitFor } from "./lib/combinators/wait_for.ts";
+export {
+  type CallGraphOptions,
+  captureCallGraph,
+  formatCallGraph,
+  type FutureCallGraph,
+  printCallGraph,
+} from "./lib/observe/call_graph.ts";
+export { formatTaskTable } from "./lib/observe/task_table.ts";
+export type { WakeHandle } from "./lib/loop/idle/adapter.ts";
+export { Channel, type ChannelEnd } from "./lib/threads/channel.ts";
+export { jobSignal } from "./lib/threads/job_signal.ts";
+export { defaultWorkerPool, setDefaultWorkerPool, toThread } from "./lib/threads/to_thread.ts";
+export { type WorkerFunction, workerFunction } from "./lib/threads/worker_function.ts";
+export { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./lib/threads/worker_pool.ts";

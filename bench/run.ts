@@ -13,8 +13,11 @@
  *
  * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
  * 3 switch, 4 sleep0, 5 timers, 6 queue (in-process),
- * 7 idle (idle adapters in Deno and Node), and steady: the same side run
- * many times in one process, which the per-process micro figures hide.
+ * 7 idle (idle adapters in Deno and Node), 8 threads (jobs/s through a worker
+ * pool, cross-thread wake-up round trips), steady: the same side run
+ * many times in one process, which the per-process micro figures hide, and
+ * size: the gzipped bundles of `mod.ts` and of the inspector and testing
+ * entries, each on its own.
  *
  * @module
  */
@@ -25,8 +28,21 @@ import { markdownTable } from "./_table.ts";
 import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
 import { runSeedScale, type SeedResult, type Shape, SHAPES, type TargetCheck } from "./scenarios/seed_scale.ts";
+import { runThreads, type ThreadsResult } from "./scenarios/threads.ts";
+import { build, type BuildInfo, GZIP_BUDGET_BYTES } from "../tests/_harness/build.ts";
 
-const SCENARIOS = ["seed", "dispatch", "switch", "sleep0", "timers", "queue", "idle", "steady"] as const;
+const SCENARIOS = [
+  "seed",
+  "dispatch",
+  "switch",
+  "sleep0",
+  "timers",
+  "queue",
+  "idle",
+  "threads",
+  "steady",
+  "size",
+] as const;
 const MICRO_ROUNDS = 5;
 /** The issue's floor for timer schedule+cancel pairs per second. */
 const TIMER_TARGET_PER_S = 5_000_000;
@@ -322,6 +338,8 @@ const results: {
   micro: MicroResult[];
   steady?: SteadyRow[];
   idle?: Omit<IdleResult, "markdown">;
+  threads?: Omit<ThreadsResult, "markdown">;
+  size?: Omit<BuildInfo, "testFiles">;
   targets: TargetCheck[];
   durationS?: number;
 } = {
@@ -380,6 +398,38 @@ if (selected("idle")) {
   const { markdown: md, ...idle } = await runIdle({ quick: options.quick, node, log });
   results.idle = idle;
   emit(md);
+}
+
+if (selected("threads")) {
+  log("8. threads");
+  const { markdown: md, ...threads } = await runThreads({ quick: options.quick, node, log });
+  results.threads = threads;
+  emit(md);
+}
+
+if (selected("size")) {
+  log("size: bundles");
+  const { testFiles: _, ...size } = await build(); // the same build as `deno task build`
+  results.size = size;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  emit([
+    "## Bundle sizes",
+    "",
+    markdownTable(["entry", "size", "gzipped"], [
+      [
+        "`mod.ts` (dist/yieldio.min.js, minified)",
+        kb(size.minBytes),
+        `${kb(size.gzipBytes)} (budget ${kb(GZIP_BUDGET_BYTES)})`,
+      ],
+      ["`./inspector` (dist/inspector.min.js, minified)", kb(size.inspectorMinBytes), kb(size.inspectorGzipBytes)],
+      [
+        "`./testing` (dist/testing.js, not minified; imports the core)",
+        kb(size.testingBytes),
+        kb(size.testingGzipBytes),
+      ],
+    ], "lrr"),
+    "",
+  ].join("\n"));
 }
 
 if (results.targets.length > 0) {

@@ -8,6 +8,7 @@
 
 import { assertEquals } from "@std/assert";
 import * as mod from "../mod.ts";
+import * as testing from "../lib/testing/mod.ts";
 
 const EXPECTED = [
   "ALL_COMPLETED",
@@ -17,6 +18,7 @@ const EXPECTED = [
   "BrokenBarrierError",
   "CancelledError",
   "CannotBlockError",
+  "Channel",
   "Condition",
   "DeadlockError",
   "Event",
@@ -45,27 +47,40 @@ const EXPECTED = [
   "TimeoutError",
   "TimerHandle",
   "VirtualClock",
+  "WorkerPool",
   "allTasks",
   "asCompleted",
   "blockingRefusal",
+  "captureCallGraph",
   "createTask",
   "currentTask",
   "defaultExceptionHandler",
+  "defaultWorkerPool",
   "ensureFuture",
+  "formatCallGraph",
+  "formatTaskTable",
+  "formatTaskTree",
   "fromPromise",
+  "futureAddToAwaitedBy",
+  "futureDiscardFromAwaitedBy",
   "gather",
   "getRunningLoop",
   "hasMessageChannel",
   "hasSetImmediate",
+  "jobSignal",
+  "printCallGraph",
   "run",
   "runSync",
+  "setDefaultWorkerPool",
   "shield",
   "sleep",
   "taskGroup",
   "timeout",
   "timeoutAt",
+  "toThread",
   "wait",
   "waitFor",
+  "workerFunction",
 ];
 
 /** wait()'s returnWhen values: strings naming themselves, as in asyncio (the only non-callable exports). */
@@ -114,4 +129,25 @@ Deno.test("every exported error class extends Error and names itself", () => {
     [group instanceof AggregateError, group.name, group.message, group.exceptions, group.cause],
     [true, "ExceptionGroup", "two failures", [new Error("a"), "b"], "why"],
   );
+});
+
+/** The testing kit's entry (deno.json's "./testing"), pinned the same way; none of it is in mod.ts. */
+const TESTING_EXPECTED = [
+  "CheckpointError",
+  "SanitizerError",
+  "SeededError",
+  "Sequencer",
+  "assertCheckpoints",
+  "assertNoCheckpoints",
+  "exploreSeeds",
+  "runTest",
+  "seedSettings",
+  "seedSettingsFromQuery",
+  "seedsToExplore",
+  "waitAllTasksBlocked",
+];
+
+Deno.test("lib/testing/mod.ts exports exactly the pinned list, and mod.ts none of it", () => {
+  assertEquals(Object.keys(testing).sort(), TESTING_EXPECTED);
+  assertEquals(Object.keys(mod).filter((name) => TESTING_EXPECTED.includes(name)), []);
 });

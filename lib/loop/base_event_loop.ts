@@ -22,8 +22,9 @@
 
 import { describeValue } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
-import type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter } from "./idle/adapter.ts";
+import type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter, WakeHandle } from "./idle/adapter.ts";
 import { defaultBlockingIdle, defaultHostIdle } from "./idle/detect.ts";
+import { Inbox, type InboxSource } from "./inbox.ts";
 import { closedError, Scheduler, type SchedulerOptions } from "./scheduler.ts";
 
 export { defaultExceptionHandler, type ExceptionContext } from "./exception_handling.ts";
@@ -68,6 +69,8 @@ export class BaseEventLoop extends Scheduler {
   /** Invariant: the timeout a host driver went idle with, or false while it is not idle. */
   #hostIdleWait: number | null | false = false;
   #driver: Driver = NOT_RUNNING;
+  /** Invariant: null until a thread source is added; a loop without one pays a null check per blocking iteration. */
+  #inbox: Inbox | null = null;
   #settleRun: ((error: unknown) => void) | null = null;
 
   /**
@@ -175,7 +178,11 @@ export class BaseEventLoop extends Scheduler {
     this._prepareDriver(true);
     this.#enterRun(BLOCKING);
     try {
-      do this._iterate(); while (!this._isStopping());
+      const idle = this.#blockingIdle as BlockingIdleAdapter;
+      do {
+        if (this.#inbox !== null) this.#inbox.poll(idle.snapshot()); // also when the loop never gets to wait
+        this._iterate();
+      } while (!this._isStopping());
     } finally {
       this.#leaveRun();
     }
@@ -195,6 +202,7 @@ export class BaseEventLoop extends Scheduler {
     if (this.#driver !== NOT_RUNNING) throw new InvalidStateError("cannot close a running event loop; stop() it first");
     if (this.isClosed()) return;
     this._closeQueues();
+    this.#inbox?.close();
     this.#hostIdle?.close();
     this.#blockingIdle?.close();
   }
@@ -219,6 +227,7 @@ export class BaseEventLoop extends Scheduler {
     if (this._isVirtual()) timeout = null;
     const idle = this.#blockingIdle as BlockingIdleAdapter;
     const seq = idle.snapshot();
+    this.#inbox?.poll(seq); // other threads' work, drained after the snapshot and before the last look
     if (this._canProgressNow()) return; // the last look comes after the snapshot: a wake-up since is not lost
     this._instrument("beforeIdleWait", timeout);
     idle.wait(timeout, seq);
@@ -236,6 +245,17 @@ export class BaseEventLoop extends Scheduler {
    */
   _deadlock(): Error {
     return new DeadlockError([], "");
+  }
+
+  /** @internal Adds (or, with `add` false, removes) a place other threads leave work in; see `inbox.ts`. */
+  _addSource(source: InboxSource, add = true): void {
+    if (add) (this.#inbox ??= new Inbox()).add(source);
+    else this.#inbox?.remove(source);
+  }
+
+  /** @internal How another thread wakes this loop while a blocking driver runs it; null otherwise. */
+  _wakeHandle(): WakeHandle | null {
+    return this.#driver === BLOCKING ? this.#blockingIdle?.wakeHandle?.() ?? null : null;
   }
 
   /** @internal Wakes the host driver's adapter: new work arrived while it slept. */

@@ -29,7 +29,7 @@
 import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { type Clock, clockFor, realClock, VirtualClock } from "./clock.ts";
-import { type Callback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
+import { _noteCreationSite, type Callback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
 import { InstrumentedLoop } from "./instruments.ts";
 import { type ReadyFn, ReadyQueue } from "./ready_queue.ts";
 import { Schedule, type ScheduleOptions } from "./schedule.ts";
@@ -99,13 +99,14 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
     if (typeof callback !== "function") throw notAFunction(callback, "callSoon");
     // `arguments`, not a rest parameter: no array is made for the common no-argument call.
     const handle = new Handle(callback, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_ARGS);
+    if (this.getDebug()) _noteCreationSite(handle, 1); // asyncio's shape: debug mode costs one check per handle
     this._callSoon(runEntry, handle);
     return handle;
   }
 
   /**
-   * {@linkcode callSoon} for host callbacks (a `fetch` completion, a DOM event,
-   * a worker message): the entry that wakes a loop waiting on its host.
+   * {@linkcode callSoon} for work from outside: host callbacks (I/O, DOM events, worker messages) wake a host-driven
+   * loop through it; a blocked loop is woken by its `WakeHandle` and its inbox hands other threads' work here.
    *
    * @param callback The function to call.
    * @param args Its arguments.
@@ -154,6 +155,7 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
 
   #callAt(when: number, callback: Callback, args: unknown[]): TimerHandle {
     const handle = new TimerHandle(when, callback, args, this);
+    if (this.getDebug()) _noteCreationSite(handle, 2);
     this._scheduleTimer(when, handle);
     return handle;
   }
@@ -284,6 +286,21 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
   getSchedule(): Required<ScheduleOptions> | null {
     const schedule = this.#schedule;
     return schedule === null ? null : { seed: schedule.seed, shuffle: schedule.shuffle };
+  }
+
+  /** @internal Whether work is ready or a timer is due now: what the testing kit's `waitAllTasksBlocked()` waits out. */
+  _hasWorkNow(): boolean {
+    return this.#ready.length > 0 || this.#timers.peekWhen() <= this.#clock.now() + this.#clock.resolution;
+  }
+
+  /** @internal What still holds the loop: armed timers (earliest first) and owed host wake-ups (the kit's sanitizer). */
+  _leftovers(): { timers: TimerEntry[]; refs: number } {
+    return { timers: this.#timers.live(), refs: this.#refs };
+  }
+
+  /** @internal Callbacks and task steps queued now (`loop.inspect()`). */
+  _readyCount(): number {
+    return this.#ready.length;
   }
 
   // -------------------------------------------------- what drivers ask about

@@ -4,12 +4,26 @@
  * - `dist/yieldio.js` and `dist/yieldio.min.js`: the library from mod.ts, one
  *   ES2022 module with no imports; the sizes printed are the budget to watch
  *   (target: under 10 KB gzipped).
+ * - `dist/testing.js`: the testing kit (lib/testing/mod.ts), a second entry
+ *   that imports the core from `./yieldio.js` instead of bundling a copy — a
+ *   test and the code under test must share one loop, one `Task` class, one
+ *   `CancelledError`. Only stateless helpers are inlined. It pairs with
+ *   yieldio.js, not the minified file, whose `_`-prefixed internals are
+ *   renamed; the build imports it once to prove every name it takes from
+ *   yieldio.js is there.
+ * - `dist/inspector.js` and `dist/inspector.min.js`: the inspector page entry
+ *   (lib/inspector/mod.ts), self-contained — it takes the loop by what it
+ *   offers and bundles no part of the core, which the build checks — and
+ *   `dist/examples/inspector/`, the example page the Chromium stage opens.
  * - `dist/tests/node.mjs`, `dist/tests/{page,worker}.js`: the portable test suite. Each bundle's
  *   entry imports the Deno.test shim first, then every `*.test.ts` outside
  *   `tests/deno/` in sorted path order, then the runner for its platform —
  *   ES modules evaluate in import order, so tests register into the shim.
  *   `keepNames` matters: esbuild renames clashing identifiers when it merges
  *   files, and the library prints function names (`<Handle tick()>`).
+ * - `dist/tests/threads_fixtures/*.js`: each module of `tests/threads/_fixtures/`
+ *   bundled alone (with its own copy of the library), beside the suites, since
+ *   workers import them by URL (`tests/threads/_fixture_url.ts`).
  * - `dist/tests/index.html`, `dist/min.html` and `dist/tests/min_check.js`: the
  *   pages the Chromium stage opens; `dist/package.json` says "type": "module".
  *
@@ -21,6 +35,7 @@
 
 import * as esbuild from "esbuild";
 import { buildDemoPage } from "../../examples/browser/bundle.ts";
+import { buildInspectorPage } from "../../examples/inspector/bundle.ts";
 import { DIST, fromRoot, ROOT } from "./_repo.ts";
 
 /** Sizes of the library bundles, in bytes. */
@@ -33,16 +48,28 @@ export interface BuildInfo {
   gzipBytes: number;
   /** Test files in the portable suite, relative to the root. */
   testFiles: string[];
+  /** dist/inspector.min.js, and gzipped: the inspector entry, outside the core bundle. */
+  inspectorMinBytes: number;
+  inspectorGzipBytes: number;
+  /** dist/testing.js. */
+  testingBytes: number;
+  /** dist/testing.js, gzipped. */
+  testingGzipBytes: number;
 }
 
 /**
  * The gzip size the minified library should stay under. The foundation
  * (loop, futures, tasks, drivers) met its 10 KB aim at 9.8 KB; the
- * combinators added 3.1 KB and the sync primitives 3.0 KB (16.2 KB in all),
- * so the budget for today's surface is 18 KB — still the size class of
- * Effect 4's typical program (15 KB) with asyncio's whole surface.
+ * combinators added 3.1 KB and the sync primitives 3.0 KB (16.2 KB). Then
+ * observability (awaited-by edges, self-describing primitives, the task
+ * tree, call graphs, `loop.inspect()`) added about 5 KB and threads
+ * (`toThread`, the pool, `Channel`, the worker bootstrap) about 6 KB, so
+ * today's surface is 27.8 KB and the budget is 30 KB. Threads stay in the
+ * core because asyncio's `to_thread` is core API; a bundler that tree-shakes
+ * drops them from a program that never imports them. The inspector page and
+ * the testing kit are separate entries and never count here.
  */
-export const GZIP_BUDGET_BYTES = 18 * 1024;
+export const GZIP_BUDGET_BYTES = 30 * 1024;
 
 const COMMON: esbuild.BuildOptions = {
   bundle: true,
@@ -114,6 +141,46 @@ async function buildLibrary(): Promise<Pick<BuildInfo, "bundleBytes" | "minBytes
   };
 }
 
+/** The only files the inspector bundle may hold: the page code, the tree renderer and pure helpers. */
+const INSPECTOR_FILES = /^(lib\/inspector\/|lib\/task\/render_tree\.ts$|lib\/_describe\.ts$)/;
+
+async function buildInspector(): Promise<Pick<BuildInfo, "inspectorMinBytes" | "inspectorGzipBytes">> {
+  const entry = { ...COMMON, entryPoints: ["lib/inspector/mod.ts"], platform: "neutral" as const };
+  const { metafile } = await esbuild.build({ ...entry, outfile: `${DIST}inspector.js`, metafile: true });
+  const strays = Object.keys(metafile.inputs).filter((path) => !INSPECTOR_FILES.test(path));
+  if (strays.length > 0) throw new Error(`dist/inspector.js must not bundle the core, but holds ${strays.join(", ")}`);
+  await esbuild.build({ ...entry, outfile: `${DIST}inspector.min.js`, minify: true });
+  const min = await Deno.readFile(`${DIST}inspector.min.js`);
+  return { inspectorMinBytes: min.byteLength, inspectorGzipBytes: await gzipSize(min) };
+}
+
+/** Files the testing bundle may inline: pure functions, no class or state the core must share. */
+const TESTING_INLINED = ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"];
+
+/** Resolves every core file the testing kit imports to the core bundle, `./yieldio.js` (external). */
+const coreAsExternal: esbuild.Plugin = {
+  name: "core-as-external",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = fromRoot(new URL(args.path, `file://${args.resolveDir}/`).pathname);
+      const core = path.startsWith("lib/") && !path.startsWith("lib/testing/") && !TESTING_INLINED.includes(path);
+      return core ? { path: "./yieldio.js", external: true } : undefined;
+    });
+  },
+};
+
+async function buildTesting(): Promise<Pick<BuildInfo, "testingBytes" | "testingGzipBytes">> {
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: ["lib/testing/mod.ts"],
+    outfile: `${DIST}testing.js`,
+    platform: "neutral",
+    plugins: [coreAsExternal],
+  });
+  const bytes = await Deno.readFile(`${DIST}testing.js`);
+  return { testingBytes: bytes.byteLength, testingGzipBytes: await gzipSize(bytes) };
+}
+
 function suiteEntry(testFiles: string[], runner: string, call: string): string {
   return [
     `import "./tests/_harness/deno_test_shim.ts";`,
@@ -141,6 +208,23 @@ async function buildSuite(testFiles: string[]): Promise<void> {
     suite("page.ts", "entry_page.ts", "main();", "browser"),
     suite("worker.ts", "entry_worker.ts", "main();", "browser"),
   ]);
+}
+
+/** The worker modules of the thread tests: one self-contained ES module each, for Node and browsers alike. */
+async function buildThreadFixtures(): Promise<void> {
+  const dir = "tests/threads/_fixtures";
+  const entryPoints: string[] = [];
+  for await (const entry of Deno.readDir(`${ROOT}${dir}`)) {
+    if (entry.isFile && entry.name.endsWith(".ts")) entryPoints.push(`${dir}/${entry.name}`);
+  }
+  await esbuild.build({
+    ...COMMON,
+    entryPoints,
+    outdir: `${DIST}tests/threads_fixtures`,
+    platform: "neutral",
+    keepNames: true,
+    plugins: [await importMapPlugin()],
+  });
 }
 
 /** Bundles min_check.ts against the minified library, loaded by URL as a user would. */
@@ -190,18 +274,25 @@ export async function build(): Promise<BuildInfo> {
   await Deno.mkdir(`${DIST}tests`, { recursive: true });
   const testFiles = await portableTestFiles();
   try {
-    const [sizes] = await Promise.all([
+    const [sizes, testingSizes, inspectorSizes] = await Promise.all([
       buildLibrary(),
+      buildTesting(),
+      buildInspector(),
       buildSuite(testFiles),
       buildMinCheck(),
+      buildThreadFixtures(),
       buildDemoPage(`${DIST}examples`),
+      buildInspectorPage(`${DIST}examples/inspector`),
     ]);
     // Node reads dist/*.js as ES modules without a warning and a reparse
     // (the repository's package.json has no "type").
     await Deno.writeTextFile(`${DIST}package.json`, '{ "type": "module" }\n');
     await Deno.writeTextFile(`${DIST}tests/index.html`, SUITE_PAGE);
     await Deno.writeTextFile(`${DIST}min.html`, MIN_PAGE);
-    return { ...sizes, testFiles };
+    // Links dist/testing.js against dist/yieldio.js: a name the core bundle lacks fails here, not in a user's test.
+    const kit = await import(new URL("testing.js", `file://${DIST}`).href);
+    if (typeof kit.runTest !== "function") throw new Error("dist/testing.js does not export runTest");
+    return { ...sizes, ...testingSizes, ...inspectorSizes, testFiles };
   } finally {
     // esbuild's service process would otherwise keep this process alive.
     await esbuild.stop();
@@ -219,6 +310,11 @@ export function describeBuild(info: BuildInfo): string {
     `dist/yieldio.js      ${kb(info.bundleBytes)}`,
     `dist/yieldio.min.js  ${kb(info.minBytes)} minified, ${kb(info.gzipBytes)} gzipped ` +
     (within ? `(within the ${kb(GZIP_BUDGET_BYTES)} target)` : `(WARNING: over the ${kb(GZIP_BUDGET_BYTES)} target)`),
+    `dist/inspector.min.js ${kb(info.inspectorMinBytes)} minified, ${kb(info.inspectorGzipBytes)} gzipped ` +
+    "(the inspector page entry, outside the core bundle)",
+    `dist/testing.js      ${kb(info.testingBytes)}, ${
+      kb(info.testingGzipBytes)
+    } gzipped (the testing kit; imports ./yieldio.js)`,
     `dist/tests/         ${info.testFiles.length} portable test files bundled for Node, page and worker`,
     ...info.testFiles.map((f) => `  ${fromRoot(f)}`),
   ].join("\n");

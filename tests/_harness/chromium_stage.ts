@@ -5,9 +5,15 @@
  *
  *   (a) the suite on the page's main thread,
  *   (b) the suite in a dedicated module worker started by that page,
+ *   (b') the suite on the same page served without COOP/COEP (no
+ *       SharedArrayBuffer: what a site that is not cross-origin isolated gets),
  *   (c) a page that loads the minified library by URL and runs a tiny program
  *       (and checks that `runSync` refuses the main thread but works in a worker),
- *   (d) the browser example (examples/browser/), which runs the seed demo live.
+ *   (d) the browser example (examples/browser/), which runs the seed demo live,
+ *   (e) the inspector example (examples/inspector/) on a fixed program: one
+ *       table row per task and the same await tree Deno computes for that
+ *       program; it saves the screenshot the README shows
+ *       (examples/inspector/inspector.png).
  *
  * Every `console.error`, page error and worker error counts as a failure,
  * even one that no test noticed: in a browser that is what a user would see.
@@ -21,7 +27,9 @@
  */
 
 import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
-import { DIST } from "./_repo.ts";
+import { formatTaskTree } from "../../mod.ts";
+import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
+import { DIST, ROOT } from "./_repo.ts";
 import { seconds, type StageResult } from "./_stage.ts";
 import { formatResult, formatSummary, type RunReport, type TestResult } from "./deno_test_shim.ts";
 import type { PageHarness, WorkerRun } from "./entry_page.ts";
@@ -74,14 +82,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Serves dist/ on a free loopback port, every response cross-origin isolated. */
-function serveDist(): Deno.HttpServer<Deno.NetAddr> {
+/** Serves dist/ on a free loopback port, every response cross-origin isolated unless `isolated` is false. */
+function serveDist(isolated = true): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
-    const headers = new Headers({
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
-      "Cache-Control": "no-store",
-    });
+    const headers = new Headers({ "Cache-Control": "no-store" });
+    if (isolated) {
+      headers.set("Cross-Origin-Opener-Policy", "same-origin");
+      headers.set("Cross-Origin-Embedder-Policy", "require-corp");
+    }
     const path = decodeURIComponent(new URL(request.url).pathname);
     if (path.split("/").includes("..")) return new Response("bad path", { status: 400, headers });
     const ext = path.slice(path.lastIndexOf("."));
@@ -201,6 +209,30 @@ async function runSuite(browser: Browser, origin: string, problems: Problems, ta
   await page.close();
 }
 
+/** (b') The suite page's main thread, served without COOP/COEP. */
+async function runPlainPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  console.log("\n(b') the suite on a page that is not cross-origin isolated (no SharedArrayBuffer)");
+  const page = await browser.newPage();
+  problems.watch(page, "plain suite page");
+  await page.exposeFunction("__harnessProgress", (json: string) => {
+    const { result } = JSON.parse(json) as { where: string; result: TestResult };
+    console.log(`[plain page] ${formatResult(result)}`);
+  });
+  await page.goto(`${origin}/tests/index.html`);
+  await page.waitForFunction(() => "__harness" in globalThis, undefined, { timeout: 30_000 });
+  const isolated = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
+  if (isolated) {
+    tally.failed++;
+    tally.notes.push("the plain suite page is crossOriginIsolated: it should have no COOP/COEP");
+  }
+  const report = await withTimeout(
+    page.evaluate(() => (globalThis as unknown as { __harness: PageHarness }).__harness.runMain()),
+    "the plain-page run",
+  );
+  addReport(tally, { ...report, label: "chromium-plain-page" });
+  await page.close();
+}
+
 async function runMinPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
   console.log("\n(c) dist/yieldio.min.js loaded by URL from a page");
   const page = await browser.newPage();
@@ -253,6 +285,46 @@ async function runExamplePage(browser: Browser, origin: string, problems: Proble
   await page.close();
 }
 
+/** The inspector example's fixed program: the seed's tasks on virtual time, stopped after a few iterations. */
+const INSPECTED = { tasks: 8, steps: 10 };
+/** Committed beside the example and shown by the README; rewritten on every run, so it never goes stale. */
+export const INSPECTOR_SCREENSHOT = `${ROOT}examples/inspector/inspector.png`;
+
+async function runInspectorPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  console.log("\n(e) examples/inspector/: the inspector on a fixed program");
+  // What the page must show, computed here in Deno from the same program.
+  const { loop } = seedOnVirtualTime(INSPECTED.tasks);
+  for (let i = 0; i < INSPECTED.steps; i++) loop.runOnce();
+  const expected = { rows: loop.inspect().tasks.length, tree: formatTaskTree(loop) };
+  // The loop is left as it is, unclosed: closing would report its pending tasks, and it holds no host resource.
+  const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+  problems.watch(page, "inspector page");
+  await page.goto(`${origin}/examples/inspector/index.html?tasks=${INSPECTED.tasks}&steps=${INSPECTED.steps}`);
+  await page.waitForFunction(() => "inspectorReady" in globalThis, undefined, { timeout: 30_000 });
+  const shown = await page.evaluate(() => {
+    const doc = (globalThis as unknown as {
+      document: { querySelectorAll(s: string): { length: number }; querySelector(s: string): { textContent: string } };
+    }).document;
+    return { rows: doc.querySelectorAll(".yi-tasks tbody tr").length, tree: doc.querySelector(".yi-tree").textContent };
+  });
+  const checks: [string, boolean][] = [
+    [`one row per task (${shown.rows} of ${expected.rows})`, shown.rows === expected.rows],
+    [`the await tree Deno computes for the same program`, shown.tree === expected.tree],
+  ];
+  if (shown.tree !== expected.tree) console.log(`page tree:\n${shown.tree}\nexpected:\n${expected.tree}`);
+  await page.locator(".yi").screenshot({ path: INSPECTOR_SCREENSHOT });
+  checks.push([
+    `screenshot saved to ${INSPECTOR_SCREENSHOT.slice(ROOT.length)}`,
+    (await Deno.stat(INSPECTOR_SCREENSHOT)).size > 0,
+  ]);
+  for (const [name, ok] of checks) {
+    console.log(`${ok ? "ok    " : "FAILED"} inspector page: ${name}`);
+    if (ok) tally.passed++;
+    else tally.failed++;
+  }
+  await page.close();
+}
+
 /**
  * Builds nothing: expects dist/ from build.ts.
  * @returns The stage's outcome.
@@ -262,6 +334,7 @@ export async function runChromiumStage(): Promise<StageResult> {
   await ensureChromium();
   const server = serveDist();
   const origin = `http://127.0.0.1:${server.addr.port}`;
+  const plainServer = serveDist(false);
   const tally: Tally = { passed: 0, failed: 0, notes: [] };
   const problems = new Problems();
   let browser: Browser | undefined;
@@ -269,14 +342,17 @@ export async function runChromiumStage(): Promise<StageResult> {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     console.log(`chromium ${browser.version()}, serving dist/ at ${origin}`);
     await runSuite(browser, origin, problems, tally);
+    await runPlainPage(browser, `http://127.0.0.1:${plainServer.addr.port}`, problems, tally);
     await runMinPage(browser, origin, problems, tally);
     await runExamplePage(browser, origin, problems, tally);
+    await runInspectorPage(browser, origin, problems, tally);
   } catch (error) {
     tally.failed++;
     tally.notes.push(error instanceof Error ? error.message : String(error));
   } finally {
     await browser?.close();
     await server.shutdown();
+    await plainServer.shutdown();
   }
   if (problems.list.length > 0) {
     console.log(`\nbrowser errors (each one fails the stage):`);
@@ -288,7 +364,10 @@ export async function runChromiumStage(): Promise<StageResult> {
     ok: failed === 0 && tally.passed > 0,
     passed: tally.passed,
     failed,
-    detail: `page, worker, min-bundle page and example page in ${seconds(performance.now() - start)}` +
+    detail:
+      `page, worker, plain page, min-bundle page, example page and inspector page in ${
+        seconds(performance.now() - start)
+      }` +
       (problems.list.length > 0 ? `; ${problems.list.length} browser errors` : ""),
   };
 }

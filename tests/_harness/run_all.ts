@@ -4,9 +4,11 @@
  *
  *   1. check     `deno task check`: fmt --check, lint, type check, doc tests
  *   2. deno      `deno test -A --v8-flags=--expose-gc tests/`
- *   3. build     esbuild bundles under dist/ (library sizes printed)
- *   4. node      the portable suite under `node --expose-gc`, which must exit by itself
- *   5. chromium  the portable suite on a page and in a worker, and the min bundle by URL
+ *   3. timers    `deno task test:timers`: the Deno suite again with equal-deadline timers in a seeded order,
+ *                which asyncio leaves undefined — no code or test may lean on it
+ *   4. build     esbuild bundles under dist/ (library sizes printed)
+ *   5. node      the portable suite under `node --expose-gc`, which must exit by itself
+ *   6. chromium  the portable suite on a page and in a worker, and the min bundle by URL
  *
  * It ends with a table of the stages and one line `yieldio: N passed, N failed`.
  * Stage names as arguments run only those stages, in the order above:
@@ -53,6 +55,11 @@ const STAGES: Stage[] = [
     name: "deno",
     what: "deno test -A --v8-flags=--expose-gc tests/",
     run: () => denoChild(["test", "-A", "--v8-flags=--expose-gc", "tests/"], "tests"),
+  },
+  {
+    name: "timers",
+    what: 'deno task test:timers (the Deno suite under a seeded shuffle: "timers" schedule)',
+    run: () => denoChild(["task", "test:timers"], "tests"),
   },
   {
     name: "build",

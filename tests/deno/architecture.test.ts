@@ -20,7 +20,15 @@
  * | `lib/combinators/**`         | combinators, task, loop, root                 |
  * | `lib/sync/**`                | sync, task, loop, root                        |
  * | `lib/threads/**`             | threads, task, loop, root                     |
+ * | `lib/observe/**`             | observe, task, loop, root                     |
+ * | `lib/inspector/**` (an entry) | inspector, observe, task, loop, root         |
+ * | `lib/testing/**` (an entry)  | testing, task, loop, root                     |
  * | `mod.ts`                     | anything under lib/                           |
+ *
+ * `lib/testing/` is the testing kit, a second entry (`./testing` in
+ * deno.json): its `mod.ts` is, like the root one, a doc comment plus export
+ * lines; nothing else under lib/ imports it and the core's mod.ts does not
+ * export it, so the kit stays out of the core bundle.
  *
  * The layer rule applies to type-only imports too (the loop knows nothing of
  * Future or Task, not even their types). The cycle rule counts only runtime
@@ -245,7 +253,18 @@ function resolve(from: string, specifier: string): string | null {
   return parts.join("/");
 }
 
-type Layer = "root" | "loop" | "task" | "combinators" | "sync" | "threads" | "entry" | `unknown ${string}`;
+type Layer =
+  | "root"
+  | "loop"
+  | "task"
+  | "combinators"
+  | "sync"
+  | "threads"
+  | "observe"
+  | "inspector"
+  | "testing"
+  | "entry"
+  | `unknown ${string}`;
 
 function layerOf(path: string): Layer {
   if (path === "mod.ts") return "entry";
@@ -253,7 +272,9 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads"].includes(folder)) return folder as Layer;
+  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing"].includes(folder)) {
+    return folder as Layer;
+  }
   return `unknown lib/${folder}/`;
 }
 
@@ -264,7 +285,12 @@ const ALLOWED: Record<string, readonly Layer[]> = {
   combinators: ["root", "loop", "task", "combinators"],
   sync: ["root", "loop", "task", "sync"],
   threads: ["root", "loop", "task", "threads"],
-  entry: ["root", "loop", "task", "combinators", "sync", "threads"],
+  observe: ["root", "loop", "task", "observe"],
+  // The inspector page is its own entry (deno.json's "./inspector"): mod.ts never imports it.
+  inspector: ["root", "loop", "task", "observe", "inspector"],
+  // The testing kit is an entry too (deno.json's "./testing"): nothing else imports it.
+  testing: ["root", "loop", "task", "testing"],
+  entry: ["root", "loop", "task", "combinators", "sync", "threads", "observe"],
 };
 
 /** Upward or sideways imports, and files in folders that are no known layer. */
@@ -351,14 +377,14 @@ function specifierViolations(files: SourceFile[], exists: (path: string) => bool
   return problems;
 }
 
-/** What in mod.ts is neither the leading @module doc comment nor an export line. */
-function entryViolations(text: string): string[] {
+/** What in an entry (`mod.ts`, `lib/testing/mod.ts`) is neither the leading @module doc comment nor an export line. */
+function entryViolations(text: string, entry = "mod.ts"): string[] {
   const trimmed = text.trimStart();
-  if (!trimmed.startsWith("/**")) return ["mod.ts must open with a /** … @module */ doc comment"];
+  if (!trimmed.startsWith("/**")) return [`${entry} must open with a /** … @module */ doc comment`];
   const docEnd = trimmed.indexOf("*/");
   const doc = trimmed.slice(0, docEnd + 2);
   const problems: string[] = [];
-  if (!doc.includes("@module")) problems.push("mod.ts's opening doc comment lacks @module");
+  if (!doc.includes("@module")) problems.push(`${entry}'s opening doc comment lacks @module`);
   const rest = trimmed.slice(docEnd + 2);
   const EXPORT = /\s*export\s+(?:type\s+)?(?:\{[^}]*\}|\*(?:\s+as\s+[\w$]+)?)\s+from\s+"[^"\n]+";/y;
   let at = 0;
@@ -371,7 +397,7 @@ function entryViolations(text: string): string[] {
     }
     const tail = rest.slice(at);
     if (tail.trim() === "") break;
-    problems.push(`mod.ts has something other than an export line: ${JSON.stringify(tail.trim().split("\n")[0])}`);
+    problems.push(`${entry} has something other than an export line: ${JSON.stringify(tail.trim().split("\n")[0])}`);
     break;
   }
   return problems;
@@ -391,10 +417,10 @@ function sizeViolations(files: SourceFile[]): string[] {
   return problems;
 }
 
-/** mod.ts exports whose file name starts with "_" (private by convention). */
+/** An entry's exports whose file name starts with "_" (private by convention). */
 function privateReexports(entry: SourceFile): string[] {
   return entry.imports.filter((r) => (r.specifier.split("/").pop() ?? "").startsWith("_")).map((r) =>
-    `mod.ts:${r.line} re-exports the private file ${r.specifier}`
+    `${entry.path}:${r.line} re-exports the private file ${r.specifier}`
   );
 }
 
@@ -460,6 +486,23 @@ Deno.test("the layer check flags upward and sideways imports and unknown folders
     "lib/task/t.ts:2: task may not import lib/combinators/g.ts (combinators)",
     "lib/sync/lock.ts:1: sync may not import lib/combinators/g.ts (combinators)",
     "lib/misc/m.ts: unknown lib/misc/ is not a known layer (add it to the layer table)",
+  ]);
+});
+
+Deno.test("the layer check keeps the testing kit a separate entry: only lib/testing/ imports it, mod.ts does not export it", () => {
+  const files = fixture({
+    "mod.ts": `export { runTest } from "./lib/testing/mod.ts";`,
+    "lib/sync/lock.ts": `import { waitAllTasksBlocked } from "../testing/wait.ts";`,
+    "lib/testing/mod.ts": `export { runTest } from "./run_test.ts";`,
+    "lib/testing/run_test.ts": `import { run } from "../task/run.ts";\nimport { Lock } from "../sync/lock.ts";`,
+  });
+  assertEquals(layerViolations(files), [
+    "mod.ts:1: entry may not import lib/testing/mod.ts (testing)",
+    "lib/sync/lock.ts:1: sync may not import lib/testing/wait.ts (testing)",
+    "lib/testing/run_test.ts:2: testing may not import lib/sync/lock.ts (sync)",
+  ]);
+  assertEquals(entryViolations(`/** Kit. @module */\nconst x = 1;\n`, "lib/testing/mod.ts"), [
+    `lib/testing/mod.ts has something other than an export line: "const x = 1;"`,
   ]);
 });
 
@@ -566,4 +609,10 @@ Deno.test(`no file under lib/ is named utils.ts or longer than ${MAX_LINES} line
 
 Deno.test("mod.ts never re-exports a _-prefixed private file", () => {
   assertEquals(privateReexports(tree.find((f) => f.path === "mod.ts")!), []);
+});
+
+Deno.test("the testing kit's entry, lib/testing/mod.ts, is a doc comment plus export lines and re-exports no private file", () => {
+  const entry = tree.find((f) => f.path === "lib/testing/mod.ts")!;
+  assertEquals(entryViolations(entry.text, entry.path), []);
+  assertEquals(privateReexports(entry), []);
 });
