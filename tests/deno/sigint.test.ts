@@ -4,11 +4,8 @@
 // at once; `handleSignals: false` leaves SIGINT to the runtime. Deno-only
 // (it spawns processes and sends signals).
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { fileURLToPath } from "node:url";
+import { bundleForNode, MOD, withProgram } from "./_child.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MOD_URL = new URL("../../mod.ts", import.meta.url).href;
-const ESBUILD = `${ROOT}node_modules/esbuild/bin/esbuild`;
 const LIMIT_MS = 15_000;
 
 /** A group of two tasks on a real clock, each printing from its `finally`. */
@@ -83,39 +80,14 @@ async function interrupt(cmd: string, args: string[], cues: string[]): Promise<O
   }
 }
 
-async function withProgram<T>(source: string, body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "yieldio_sigint_" });
-  try {
-    await Deno.writeTextFile(`${dir}/main.ts`, source);
-    return await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 function inDeno(program: string, cues: string[], options = ""): Promise<Outcome> {
-  const source = program.replace("MOD", MOD_URL).replace("OPTIONS", options);
+  const source = program.replace("MOD", MOD.deno).replace("OPTIONS", options);
   return withProgram(source, (dir) => interrupt(Deno.execPath(), ["run", "--no-config", `${dir}/main.ts`], cues));
 }
 
 function inNode(program: string, cues: string[], options = ""): Promise<Outcome> {
-  const source = program.replace("MOD", `${ROOT}mod.ts`).replace("OPTIONS", options);
-  return withProgram(source, async (dir) => {
-    const bundled = await new Deno.Command(ESBUILD, {
-      args: [
-        `${dir}/main.ts`,
-        "--bundle",
-        "--format=esm",
-        "--platform=node",
-        "--target=es2022",
-        `--outfile=${dir}/main.mjs`,
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
-    return interrupt("node", [`${dir}/main.mjs`], cues);
-  });
+  const source = program.replace("MOD", MOD.node).replace("OPTIONS", options);
+  return withProgram(source, async (dir) => interrupt("node", [await bundleForNode(dir)], cues));
 }
 
 function assertFinallysRanThen130(outcome: Outcome, runtime: string): void {

@@ -4,10 +4,8 @@
 // a worker is stuck in a job that ignores cancellation. Only a real process
 // can show a leaked worker, so these spawn one and time it.
 import { assert, assertEquals } from "@std/assert";
-import { fileURLToPath } from "node:url";
+import { bundleForNode, type Exit, MOD, timedRun, withProgram } from "./_child.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const ESBUILD = `${ROOT}node_modules/esbuild/bin/esbuild`;
 /** Far above a prompt exit; only a leaked worker gets near it. */
 const LIMIT_MS = 10_000;
 /** What "promptly" means here: start-up, the jobs, and exit. */
@@ -47,53 +45,11 @@ console.log("done");
 `,
 };
 
-interface Exit {
-  code: number | null;
-  ms: number;
-  out: string;
-  err: string;
-  killed: boolean;
-}
-
-async function timedRun(cmd: string, args: string[]): Promise<Exit> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), LIMIT_MS);
-  const start = performance.now();
-  try {
-    const output = await new Deno.Command(cmd, {
-      args,
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: abort.signal,
-    }).output();
-    return {
-      code: output.signal === null ? output.code : null,
-      ms: performance.now() - start,
-      out: new TextDecoder().decode(output.stdout),
-      err: new TextDecoder().decode(output.stderr),
-      killed: abort.signal.aborted,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function assertExitedPromptly(exit: Exit, what: string): void {
   assert(!exit.killed, `${what} was still running after ${LIMIT_MS} ms: a worker keeps it alive\n${exit.err}`);
   assertEquals(exit.code, 0, `${what} exited with ${exit.code}\n${exit.err}`);
   assertEquals(exit.out.trim(), "done", `${what} printed something else\n${exit.err}`);
   assert(exit.ms < PROMPT_MS, `${what} took ${Math.round(exit.ms)} ms to exit`);
-}
-
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "yieldio_threads_exit_" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 function source(name: string, mod: string): string {
@@ -102,22 +58,17 @@ function source(name: string, mod: string): string {
 
 for (const name of Object.keys(PROGRAMS)) {
   Deno.test(`a Deno process exits promptly after ${name}`, async () => {
-    await inTempDir(async (dir) => {
-      await Deno.writeTextFile(`${dir}/main.ts`, source(name, new URL("../../mod.ts", import.meta.url).href));
-      assertExitedPromptly(await timedRun(Deno.execPath(), ["run", "-A", "--no-config", `${dir}/main.ts`]), name);
+    await withProgram(source(name, MOD.deno), async (dir) => {
+      assertExitedPromptly(
+        await timedRun(Deno.execPath(), ["run", "-A", "--no-config", `${dir}/main.ts`], LIMIT_MS),
+        name,
+      );
     });
   });
 
   Deno.test(`a Node process exits promptly after ${name}`, async () => {
-    await inTempDir(async (dir) => {
-      await Deno.writeTextFile(`${dir}/main.ts`, source(name, `${ROOT}mod.ts`));
-      const bundled = await new Deno.Command(ESBUILD, {
-        args: [`${dir}/main.ts`, "--bundle", "--format=esm", "--platform=node", `--outfile=${dir}/main.mjs`],
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
-      assertExitedPromptly(await timedRun("node", [`${dir}/main.mjs`]), name);
+    await withProgram(source(name, MOD.node), async (dir) => {
+      assertExitedPromptly(await timedRun("node", [await bundleForNode(dir)], LIMIT_MS), name);
     });
   });
 }
