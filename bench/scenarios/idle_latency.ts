@@ -170,7 +170,7 @@ for (const { name, make, available } of adapters) {
     lateness,
     wake: blocking ? null : distribution(await readyNowWake(make, WAKE_SAMPLES)),
     note: blocking
-      ? "blocks the thread: no host callback runs while it waits; cross-thread wake waits for issue: threads"
+      ? "blocks the thread: no host callback runs while it waits; cross-thread wake-ups: scenario 8"
       : undefined,
   });
 }
