@@ -54,10 +54,22 @@ export class Inbox {
     for (let i = 0; i < sources.length; i++) sources[i].drain();
   }
 
-  /** Closes every source, last added first, and forgets them. */
+  /**
+   * Closes every source, last added first, and forgets them.
+   * @throws The first error a source threw, once every source was closed:
+   *   one failure must not leave other sources' workers running.
+   */
   close(): void {
     const sources = this.#sources;
     this.#sources = [];
-    for (let i = sources.length - 1; i >= 0; i--) sources[i].close();
+    let failed: { error: unknown } | null = null;
+    for (let i = sources.length - 1; i >= 0; i--) {
+      try {
+        sources[i].close();
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+    if (failed !== null) throw failed.error;
   }
 }

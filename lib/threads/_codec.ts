@@ -33,8 +33,8 @@ const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView>
   DataView,
 };
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
+const decoder = /* @__PURE__ */ new TextDecoder();
 
 /**
  * @returns `value` as UTF-8 bytes.

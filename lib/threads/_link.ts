@@ -35,7 +35,7 @@ export type Wire =
 export type Mode = "host" | "drain" | "mailbox";
 
 /** The capacity of a mailbox, in bytes (a power of two). */
-export const MAILBOX_BYTES = 1 << 20;
+export const MAILBOX_BYTES = 1_048_576; // 1 MiB, written out: a bundler keeps `1 << 20` as a possible side effect
 
 /** The sending half of an end, and its own mailbox in mailbox mode. */
 export class Link {
@@ -125,7 +125,9 @@ export class Link {
     if (peer?.mailbox) {
       const bytes = encode(message);
       if (bytes.length > peer.mailbox.maxRecord) {
-        throw new TypeError(`a message of ${bytes.length} bytes does not fit a blocked worker's mailbox`);
+        throw new RangeError(
+          `a message of ${bytes.length} bytes does not fit a blocked worker's mailbox (${peer.mailbox.maxRecord} at most)`,
+        );
       }
       if (!peer.mailbox.write(bytes)) {
         peer.mailbox.wantSpace();

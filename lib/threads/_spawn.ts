@@ -14,7 +14,7 @@
  */
 
 import { hasWebWorker, nodeWorkerThreads, setRef } from "./_host.ts";
-import { WORKER_MAIN } from "./worker_main.ts";
+import { workerMain } from "./worker_main.ts";
 
 /** A started worker, seen from the thread that owns it. */
 export interface ThreadWorker {
@@ -30,7 +30,7 @@ let blobUrl: string | null = null;
 
 /** The bootstrap as a Blob URL, made once: a worker needs no file of its own. */
 function bootstrapUrl(): string {
-  return blobUrl ??= URL.createObjectURL(new Blob([WORKER_MAIN], { type: "text/javascript" }));
+  return blobUrl ??= URL.createObjectURL(new Blob([workerMain()], { type: "text/javascript" }));
 }
 
 /**
@@ -38,7 +38,8 @@ function bootstrapUrl(): string {
  *
  * @param name Shown in debuggers and host error messages.
  * @param abortCell Shared cell through which a synchronous job sees its cancellation, or null.
- * @param onCrash Called once if the worker dies on its own (an uncaught error, `exit()`).
+ * @param onCrash Called once if the host reports the worker dead (`error`, `exit`); the
+ *   worker usually says so first, on its port (`worker_main.ts`).
  * @throws {TypeError} Where this host cannot start workers.
  */
 export function spawnWorker(
@@ -65,12 +66,13 @@ export function spawnWorker(
   if (threads === null) {
     throw new TypeError("toThread() needs workers: this host has neither Worker nor node:worker_threads");
   }
-  const worker = new threads.Worker(WORKER_MAIN, { eval: true, workerData: init, transferList: [init.port], name });
+  const worker = new threads.Worker(workerMain(), { eval: true, workerData: init, transferList: [init.port], name });
   worker.on("error", (error) => crash(crashError(name, error)));
   worker.on("exit", (code) => crash(crashError(name, `it exited with code ${code}`)));
   return worker_(
     channel.port1,
-    () => void worker.terminate(),
+    // A worker that is already gone may reject here; nothing is left to stop.
+    () => void worker.terminate().catch(() => {}),
     (on) => setRef(worker, on),
     () => terminated = true,
   );
@@ -101,7 +103,8 @@ function worker_(
   };
 }
 
-function crashError(name: string, cause: unknown): Error {
+/** @returns The error a job gets when worker `name` dies under it. */
+export function crashError(name: string, cause: unknown): Error {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new Error(`the worker ${name} died: ${detail}`, { cause });
 }

@@ -1,13 +1,22 @@
 /**
  * What moves, rather than copies, when arguments go to a worker: message
  * ports, passed bare or inside a channel end (`Channel.pair()`), at the top
- * level of the argument list.
+ * level of the argument list. A port that is copied (a queued job's
+ * arguments) must be listed again from the copy.
  *
  * @module
  */
 
 /** The `kind` of a channel end; plain data, so copies of yieldio in other bundles agree. */
 export const CHANNEL_END_KIND = "yieldio.channel-end";
+
+/** Where opened ends' ports are kept: global, so the bootstrap and every bundled copy of yieldio share it. */
+const OPENED = Symbol.for("yieldio.opened-ports");
+
+/** Records that `port`'s end was opened: when its job settles, the worker leaves it open (`worker_main.ts`). */
+export function markOpened(port: MessagePort): void {
+  ((globalThis as { [OPENED]?: WeakSet<MessagePort> })[OPENED] ??= new WeakSet()).add(port);
+}
 
 /** @returns The ports among `args` (top level), to transfer with them. */
 export function transferablesIn(args: readonly unknown[]): Transferable[] {

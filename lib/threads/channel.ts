@@ -11,13 +11,17 @@
  * handle, with no polling (`_link.ts` has the protocol).
  *
  * Closing an end (or its loop) closes the channel: the other end's `get()`
- * raises `QueueShutDown` once it has taken what was already sent.
+ * raises `QueueShutDown` once it has taken what was already sent. So does a
+ * job that settles without opening the end it was given (its worker closes
+ * it), and, on a host-driven loop where the host reports it (Node; Deno
+ * 2.x and browsers do not), a peer whose thread ended (its port's `close` event).
  *
  * @module
  */
 
 import { describeValue } from "../_describe.ts";
-import { CannotBlockError, QueueEmpty, QueueShutDown } from "../errors.ts";
+import { PrintsAsToString } from "../_inspect.ts";
+import { CannotBlockError, InvalidStateError, QueueEmpty, QueueShutDown } from "../errors.ts";
 import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
@@ -25,7 +29,7 @@ import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { canShareMemory, setRef, syncReceiver } from "./_host.ts";
 import { Link, type Mode, type Wire } from "./_link.ts";
-import { CHANNEL_END_KIND } from "./_transfer.ts";
+import { CHANNEL_END_KIND, markOpened } from "./_transfer.ts";
 
 declare const TYPES: unique symbol;
 
@@ -40,6 +44,13 @@ export interface ChannelEnd<S, R> {
 /**
  * One opened end of a channel between two threads. `S` is what this end
  * sends, `R` what it receives.
+ *
+ * If the job given the other end fails before opening it, the worker closes
+ * that end, and `get()` here raises `QueueShutDown`. A peer whose worker is
+ * terminated while its loop blocks cannot say so: where that can happen, wait
+ * for the job too (for instance in a `taskGroup`) rather than on `get()` alone.
+ * A loop must keep its driver (`run` or `runSync`) while its ends are open: an
+ * end learns at opening how the other thread reaches it.
  *
  * @example Two ends, one per loop (here both on this thread, to keep it self-contained)
  * ```ts
@@ -82,7 +93,7 @@ export interface ChannelEnd<S, R> {
  * });
  * ```
  */
-export class Channel<S, R> {
+export class Channel<S, R> extends PrintsAsToString {
   #loop: EventLoop;
   #link: Link;
   #mode: Mode;
@@ -110,10 +121,12 @@ export class Channel<S, R> {
    *
    * @param end An end from {@linkcode Channel.pair}, here or received from another thread.
    * @throws {TypeError} When `end` is not a channel end.
-   * @throws {InvalidStateError} When no loop is running.
+   * @throws {InvalidStateError} When no loop is running, or it blocks on an
+   *   idle adapter without `wakeHandle()` (the other thread could never wake it).
    * @throws {CannotBlockError} In a blocking loop in a browser without shared memory (no cross-origin isolation).
    */
   constructor(end: ChannelEnd<S, R>) {
+    super();
     if ((end as { kind?: unknown } | null)?.kind !== CHANNEL_END_KIND || !(end.port instanceof MessagePort)) {
       throw new TypeError(`new Channel() expects an end from Channel.pair(), got ${describeValue(end)}`);
     }
@@ -125,6 +138,13 @@ export class Channel<S, R> {
           "lacks (it is not cross-origin isolated): drive this worker's loop with run() instead",
       );
     }
+    if (loop._isBlocking() && loop._wakeHandle() === null) {
+      throw new InvalidStateError(
+        "this loop's blocking idle adapter has no wakeHandle(), so the other end could never wake it; " +
+          "give the adapter a wakeHandle() (AtomicsIdle has one) or drive this loop with run()",
+      );
+    }
+    markOpened(end.port);
     this.#link = new Link(end.port, this.#mode, loop._wakeHandle());
     this.#source = { drain: () => this.#drain(), close: () => this.#shutDown(false) };
     loop._addSource(this.#source);
@@ -133,6 +153,10 @@ export class Channel<S, R> {
         if (!loop.isClosed()) loop.callSoonThreadsafe(this.#receive, event.data as Wire);
       };
       setRef(end.port, false); // only a waiting get() keeps the process alive
+      // Fired on both ends when either closes (Node: also when its thread ends), after what was sent before.
+      end.port.addEventListener("close", () => {
+        if (!loop.isClosed()) loop.callSoonThreadsafe(this.#receive, { t: "close" });
+      });
     }
     this.#link.hello();
   }
@@ -223,6 +247,14 @@ export class Channel<S, R> {
   /** Closes the channel for both ends; waiting `get()` calls raise `QueueShutDown`. Idempotent. */
   close(): void {
     this.#shutDown(true);
+  }
+
+  /** @returns A description like `<Channel open mode=host items=0 getters=1>`. */
+  override toString(): string {
+    const getters = this.#getters.filter((getter) => !getter.done()).length;
+    return `<Channel ${
+      this.isClosed() ? "closed" : "open"
+    } mode=${this.#mode} items=${this.qsize()} getters=${getters}>`;
   }
 
   #shutDown(loopOpen: boolean): void {

@@ -7,6 +7,7 @@
  */
 
 import { describeValue } from "../_describe.ts";
+import { InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -29,10 +30,10 @@ const defaults = new WeakMap<EventLoop, WorkerPool>();
  * @throws {TypeError} When `fn` is not a reference or an argument cannot be cloned.
  * @throws {InvalidStateError} When no loop is running.
  *
- * @example Cancelling the waiting task cancels the job
+ * @example Giving up on a job that never ends: the timeout cancels it
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { CancelledError, run, sleep, toThread, waitFor, TimeoutError, workerFunction } from "yieldio";
+ * import { run, toThread, waitFor, TimeoutError, workerFunction } from "yieldio";
  * const jobs = "data:text/javascript,export const never = () => new Promise(() => {});";
  * const never = workerFunction<() => never>(jobs, "never");
  * const outcome = await run(function* () {
@@ -47,10 +48,12 @@ const defaults = new WeakMap<EventLoop, WorkerPool>();
  * ```
  */
 export function toThread<A extends unknown[], R>(fn: WorkerFunction<A, R>, ...args: A): Future<R> {
-  return defaultWorkerPool().submit(fn, ...args);
+  return poolOf(_getRunningLoop("toThread()")).submit(fn, ...args);
 }
 
 /**
+ * The pool {@linkcode toThread} uses on the running loop.
+ *
  * @returns The running loop's default pool, made now if it has none (or its
  *   pool was closed).
  * @throws {InvalidStateError} When no loop is running.
@@ -65,7 +68,10 @@ export function toThread<A extends unknown[], R>(fn: WorkerFunction<A, R>, ...ar
  * ```
  */
 export function defaultWorkerPool(): WorkerPool {
-  const loop = _getRunningLoop("toThread()");
+  return poolOf(_getRunningLoop("defaultWorkerPool()"));
+}
+
+function poolOf(loop: EventLoop): WorkerPool {
   let pool = defaults.get(loop);
   if (pool === undefined || pool.isClosed()) defaults.set(loop, pool = new WorkerPool());
   return pool;
@@ -77,6 +83,7 @@ export function defaultWorkerPool(): WorkerPool {
  *
  * @param pool A pool made on that loop.
  * @throws {TypeError} When `pool` is not a {@linkcode WorkerPool}.
+ * @throws {InvalidStateError} When `pool` is closed.
  *
  * @example Two workers for toThread
  * ```ts
@@ -92,5 +99,6 @@ export function setDefaultWorkerPool(pool: WorkerPool): void {
   if (!(pool instanceof WorkerPool)) {
     throw new TypeError(`setDefaultWorkerPool expects a WorkerPool, got ${describeValue(pool)}`);
   }
+  if (pool.isClosed()) throw new InvalidStateError(`setDefaultWorkerPool expects an open pool, got ${pool}`);
   defaults.set(pool._getLoop(), pool);
 }

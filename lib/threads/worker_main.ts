@@ -13,6 +13,16 @@
  * memory can be shared a cell lets a synchronous job see the cancel without
  * returning to its event loop.
  *
+ * A worker about to die says so itself, on its port, with a wake-up bump: a
+ * pool whose loop blocks in `Atomics.wait` never sees the host's `error` or
+ * `exit` events, so without this reply it would wait forever. Fatal are an
+ * uncaught error, an unhandled rejection, `process.exit()` and `self.close()`.
+ *
+ * When a job settles, each channel end among its top-level arguments that it
+ * never opened (`new Channel` marks opened ports in a global WeakSet) is closed
+ * with a `close` message and a bump of the peer, so the peer's `get()` raises
+ * `QueueShutDown` instead of waiting for an end nobody will ever open.
+ *
  * Why a string: a worker starts from a Blob URL (Deno, browsers) or eval'd
  * code (Node), so the pool needs no file of its own and users point it at
  * their module only. Source text survives any bundler or minifier;
@@ -23,12 +33,18 @@
  * @module
  */
 
-/** The bootstrap's source (see the module doc). */
-export const WORKER_MAIN = String.raw`"use strict";
+/**
+ * The bootstrap's source (see the module doc). A function, not a constant: a
+ * top-level tagged template is a side effect to a bundler, which would keep
+ * these 5 KB in programs that never start a worker.
+ */
+export function workerMain(): string {
+  return String.raw`"use strict";
 (() => {
   const JOB = Symbol.for("yieldio.job");
+  const OPENED = Symbol.for("yieldio.opened-ports");
   const modules = new Map();
-  let port = null, abortCell = null, wake = null, current = null;
+  let port = null, abortCell = null, wake = null, current = null, dying = false;
 
   function describe(error, depth) {
     if (!(error instanceof Error) || depth > 3) {
@@ -40,14 +56,44 @@ export const WORKER_MAIN = String.raw`"use strict";
     return out;
   }
 
+  function bump(handle) {
+    if (handle) { Atomics.add(handle.cell, handle.index, 1); Atomics.notify(handle.cell, handle.index); }
+  }
+
   function send(message) {
     try {
       port.postMessage(message);
     } catch (e) {
       port.postMessage({ t: "error", id: message.id, error: describe(new TypeError(
-        "the result of " + current.label + " cannot be cloned back from the worker: " + (e && e.message)), 0) });
+        "the result of " + (current === null ? "the job" : current.label) + " cannot be cloned back from the worker: " + (e && e.message)), 0) });
     }
-    if (wake !== null) { Atomics.add(wake.cell, wake.index, 1); Atomics.notify(wake.cell, wake.index); }
+    bump(wake);
+  }
+
+  // The last word of a dying worker; the pool retires it on this reply.
+  function die(error) {
+    if (dying || port === null) return;
+    dying = true;
+    try { send({ t: "crash", id: current === null ? undefined : current.id, error: describe(error, 0) }); } catch {}
+  }
+
+  // A peer waits on an end only this job could have opened: close it from here.
+  function closeUnopened(args) {
+    const opened = globalThis[OPENED];
+    const read = typeof require === "function" ? require("node:worker_threads").receiveMessageOnPort : null;
+    for (const arg of args) {
+      const end = arg !== null && typeof arg === "object" && arg.kind === "yieldio.channel-end" ? arg.port : null;
+      if (!end || (opened !== undefined && opened.has(end))) continue;
+      let peerWake = null;
+      // A blocked peer announced its wake handle in its hello, still queued here.
+      for (let got = read && read(end); got !== undefined && got !== null; got = read(end)) {
+        if (got.message && got.message.t === "hello") peerWake = got.message.wake;
+      }
+      try { end.postMessage({ t: "close" }); } catch {}
+      end.close();
+      bump(peerWake);
+      bump(wake); // the peer is usually the pool's own loop, which may have opened its end after the read above
+    }
   }
 
   async function load(url) {
@@ -89,6 +135,7 @@ export const WORKER_MAIN = String.raw`"use strict";
     } finally {
       if (globalThis[JOB] === current) globalThis[JOB] = undefined;
       current = null;
+      closeUnopened(job.args);
     }
   }
 
@@ -106,9 +153,18 @@ export const WORKER_MAIN = String.raw`"use strict";
   }
 
   if (typeof require === "function") {
+    // Handled, these no longer end the thread by themselves: the pool terminates it on the crash reply.
+    process.on("uncaughtException", die);
+    process.on("unhandledRejection", die);
+    process.on("exit", (code) => die("it exited with code " + code));
     init(require("node:worker_threads").workerData);
   } else {
+    self.addEventListener("error", (event) => { event.preventDefault(); die(event.error || event.message); });
+    self.addEventListener("unhandledrejection", (event) => { event.preventDefault(); die(event.reason); });
+    const close = self.close.bind(self);
+    self.close = () => { die("it closed itself"); close(); };
     self.onmessage = (event) => { self.onmessage = null; init(event.data); };
   }
 })();
 `;
+}

@@ -11,27 +11,33 @@
  *
  * Invariants: a job is queued (`slot === null`), running (`slot.job === job`),
  * or gone; an idle slot is in `#idle` and has no job; the loop holds one
- * `ref()` per job whose future is pending, so a virtual clock never jumps past
- * a job and a waiting loop is never declared deadlocked.
+ * `ref()` per job (`job.refHeld`) until the job stops — its reply came, its
+ * worker was retired, or it was dropped from the queue — so a virtual clock
+ * never jumps past a job and a waiting loop is never declared deadlocked.
  *
  * Cancelling a job's future drops it if queued; if running, the worker's
- * AbortSignal aborts, and a worker that has not answered within `graceMs` (on
- * the loop's clock) is terminated and replaced. The pool closes with its loop.
+ * AbortSignal aborts, and a worker that has not answered within `graceMs` is
+ * terminated and replaced. The grace is real time: on the loop's clock when
+ * that is real, else on the host's (a blocking loop on a virtual clock has no
+ * host timer, so there a stuck job is terminated as soon as the loop idles).
+ * A worker that dies says so on its port (`worker_main.ts`), which also
+ * reaches a loop blocked in `Atomics.wait`. The pool closes with its loop.
  *
  * @module
  */
 
 import { describeValue } from "../_describe.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
-import type { WakeHandle } from "../loop/idle/adapter.ts";
-import type { TimerHandle } from "../loop/handle.ts";
 import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import { canShareMemory, coreCount, syncReceiver } from "./_host.ts";
-import { type RemoteError, reviveError } from "./_remote_error.ts";
-import { spawnWorker, type ThreadWorker } from "./_spawn.ts";
+import { graceTimer, type Job, type Reply, type Slot } from "./_job.ts";
+import { reviveError } from "./_remote_error.ts";
+import { cloneArgs, cloneError } from "./_clone_args.ts";
+import { crashError, spawnWorker, type ThreadWorker } from "./_spawn.ts";
 import { transferablesIn } from "./_transfer.ts";
 import { checkWorkerFunction, type WorkerFunction } from "./worker_function.ts";
 
@@ -57,26 +63,6 @@ export interface WorkerPoolStats {
   queued: number;
 }
 
-interface Job {
-  id: number;
-  fn: WorkerFunction;
-  args: unknown[];
-  transfer: Transferable[];
-  future: Future<unknown>;
-  slot: Slot | null;
-}
-
-interface Slot {
-  worker: ThreadWorker;
-  job: Job | null;
-  abortCell: Int32Array | null;
-  /** The wake handle this worker was last sent (null: the loop is host-driven). */
-  wake: WakeHandle | null;
-  grace: TimerHandle | null;
-}
-
-type Reply = { t: "ok"; id: number; value: unknown } | { t: "error"; id: number; error: RemoteError };
-
 const DEFAULT_GRACE_MS = 1000;
 
 /**
@@ -99,7 +85,7 @@ const DEFAULT_GRACE_MS = 1000;
  * assertEquals(squares, [1, 4, 9, 16, 25, 36]);
  * ```
  */
-export class WorkerPool {
+export class WorkerPool extends PrintsAsToString {
   #loop: EventLoop;
   #size: number;
   #graceMs: number;
@@ -123,6 +109,7 @@ export class WorkerPool {
    * @throws {InvalidStateError} When no loop is running.
    */
   constructor(options: WorkerPoolOptions = {}) {
+    super();
     const { size = coreCount(), graceMs = DEFAULT_GRACE_MS, name = "yieldio" } = options;
     if (typeof size !== "number" || !Number.isInteger(size) || size < 1) {
       throw new (typeof size === "number" ? RangeError : TypeError)(
@@ -154,10 +141,12 @@ export class WorkerPool {
    * @param args Its arguments.
    * @returns A future of its result; an error thrown in the worker arrives
    *   with its class (when built in), message and stack. Cancel the future to
-   *   cancel the job.
+   *   cancel the job. A worker that dies (an uncaught error, an unhandled
+   *   rejection, `exit()`) fails its job with an `Error` that says so.
    * @throws {TypeError} When `fn` is not a reference or an argument cannot be cloned.
    * @throws {InvalidStateError} When the pool is closed, or its loop blocks
-   *   in a browser (a blocked browser thread cannot read the result).
+   *   where a worker cannot wake it: in a browser (a blocked browser thread
+   *   cannot read the result), or on an idle adapter without `wakeHandle()`.
    */
   submit<A extends unknown[], R>(fn: WorkerFunction<A, R>, ...args: A): Future<R> {
     checkWorkerFunction(fn, "submit()");
@@ -168,14 +157,26 @@ export class WorkerPool {
           "only between tasks); drive this loop with run()",
       );
     }
-    const transfer = transferablesIn(args);
-    const job: Job = { id: this.#nextId++, fn, args, transfer, future: this.#loop.createFuture(), slot: null };
+    if (this.#loop._isBlocking() && this.#loop._wakeHandle() === null) {
+      throw new InvalidStateError(
+        "this loop's blocking idle adapter has no wakeHandle(), so a worker could never wake it with the result; " +
+          "give the adapter a wakeHandle() (AtomicsIdle has one) or drive this loop with run()",
+      );
+    }
+    const job: Job = {
+      id: this.#nextId++,
+      fn,
+      args,
+      transfer: transferablesIn(args),
+      future: this.#loop.createFuture(),
+      slot: null,
+      refHeld: true,
+    };
     const slot = this.#freeSlot();
     if (slot !== null) {
       this.#start(slot, job); // throws before anything is recorded when an argument cannot be cloned
     } else {
-      job.args = cloneArgs(fn, args, transfer); // checked now, copied now: as if sent now
-      job.transfer = [];
+      ({ args: job.args, transfer: job.transfer } = cloneArgs(fn, args)); // checked now, copied now: as if sent now
       this.#queue.push(job);
     }
     this.#loop.ref();
@@ -207,6 +208,14 @@ export class WorkerPool {
     this.#shutDown(true);
   }
 
+  /** @returns A description like `<WorkerPool size=2 workers=1 busy=1 queued=0>`. */
+  override toString(): string {
+    const { size, workers, busy, queued } = this.stats();
+    return `<WorkerPool${
+      this.isClosed() ? " closed" : ""
+    } size=${size} workers=${workers} busy=${busy} queued=${queued}>`;
+  }
+
   #shutDown(cancelJobs: boolean): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -215,6 +224,7 @@ export class WorkerPool {
     const jobs = this.#queue.slice(this.#head);
     for (const slot of this.#slots) {
       if (slot.job !== null) jobs.push(slot.job);
+      if (slot.job?.future.done()) this.#release(slot.job); // cancelled, within its grace period
       slot.grace?.cancel();
       slot.worker.terminate();
     }
@@ -232,7 +242,7 @@ export class WorkerPool {
     if (this.#slots.size >= this.#size) return null;
     const abortCell = canShareMemory() ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const name = `${this.#name}-worker-${this.#nextWorker++}`;
-    const slot: Slot = { worker: null as unknown as ThreadWorker, job: null, abortCell, wake: null, grace: null };
+    const slot: Slot = { name, worker: null as unknown as ThreadWorker, job: null, abortCell, wake: null, grace: null };
     slot.worker = spawnWorker(name, abortCell, (error) => {
       if (!this.#loop.isClosed()) this.#loop.callSoonThreadsafe(() => this.#crashed(slot, error));
     });
@@ -253,7 +263,7 @@ export class WorkerPool {
       slot.worker.port.postMessage(message, job.transfer);
     } catch (error) {
       this.#idle.push(slot);
-      throw cloneError(job.fn, error);
+      throw cloneError(job.fn, job.args, error);
     }
     slot.wake = wake;
     slot.job = job;
@@ -270,7 +280,14 @@ export class WorkerPool {
         this.#head++;
         continue;
       }
-      const slot = this.#freeSlot();
+      let slot: Slot | null;
+      try {
+        slot = this.#freeSlot();
+      } catch (error) { // the host refused a new worker: fail the job rather than leave it queued for good
+        this.#head++;
+        job.future.setException(error);
+        continue;
+      }
       if (slot === null) break;
       this.#head++;
       try {
@@ -286,8 +303,10 @@ export class WorkerPool {
   }
 
   #reply(slot: Slot, reply: Reply): void {
+    if (!this.#slots.has(slot)) return;
+    if (reply.t === "crash") return this.#crashed(slot, crashError(slot.name, reviveError(reply.error)));
     const job = slot.job;
-    if (job === null || job.id !== reply.id || !this.#slots.has(slot)) return;
+    if (job === null || job.id !== reply.id) return;
     if (!job.future.done()) {
       if (reply.t === "ok") job.future.setResult(reply.value);
       else job.future.setException(reviveError(reply.error));
@@ -296,6 +315,7 @@ export class WorkerPool {
     slot.grace?.cancel();
     slot.grace = null;
     slot.worker.keepAlive(false);
+    this.#release(job);
     this.#idle.push(slot);
     this.#pump();
   }
@@ -309,6 +329,9 @@ export class WorkerPool {
 
   /** Terminates a worker and starts a replacement if jobs wait. */
   #retire(slot: Slot): void {
+    const job = slot.job;
+    slot.job = null;
+    if (job?.future.done()) this.#release(job); // a cancelled job that outstayed its grace
     slot.grace?.cancel();
     slot.worker.terminate();
     this.#slots.delete(slot);
@@ -317,16 +340,23 @@ export class WorkerPool {
     if (!this.#closed) this.#pump();
   }
 
-  /** The job's future is done: release its ref; a cancelled running job is told to stop. */
-  #settled = (job: Job): void => {
+  #release(job: Job): void {
+    if (!job.refHeld) return;
+    job.refHeld = false;
     this.#loop.unref();
+  }
+
+  /** The job's future is done: a cancelled running job is told to stop and keeps its ref until it has. */
+  #settled = (job: Job): void => {
     const slot = job.slot;
-    if (!job.future.cancelled() || slot === null || slot.job !== job || this.#closed) return;
+    if (!job.future.cancelled() || slot === null || slot.job !== job || this.#closed || !this.#slots.has(slot)) {
+      return this.#release(job);
+    }
     if (slot.abortCell !== null) Atomics.store(slot.abortCell, 0, job.id);
     slot.worker.port.postMessage({ t: "abort", id: job.id });
-    slot.grace = this.#loop.callLater(this.#graceMs, () => {
+    slot.grace = graceTimer(this.#loop, this.#graceMs, () => {
       if (slot.job === job) this.#retire(slot);
-    });
+    }, () => this.#release(job));
   };
 
   /** Reads replies synchronously: the loop blocks, so no message event can run. */
@@ -339,21 +369,4 @@ export class WorkerPool {
       }
     }
   }
-}
-
-function cloneArgs(fn: WorkerFunction, args: unknown[], transfer: Transferable[]): unknown[] {
-  try {
-    return structuredClone(args, { transfer });
-  } catch (error) {
-    throw cloneError(fn, error);
-  }
-}
-
-function cloneError(fn: WorkerFunction, error: unknown): TypeError {
-  const detail = error instanceof Error ? error.message : String(error);
-  return new TypeError(
-    `the arguments of ${fn.name}() cannot be sent to a worker (they must be structured-cloneable: no functions, ` +
-      `symbols or class instances with private state): ${detail}`,
-    { cause: error },
-  );
 }

@@ -20,6 +20,15 @@ export const canBlock = blockingRefusal() === null;
 export const syncPortRead = typeof (globalThis as { process?: { getBuiltinModule?: unknown } }).process
   ?.getBuiltinModule === "function";
 
+/** Whether this is Deno itself, not a bundled suite with the test shim's `Deno`. */
+export const isDeno = typeof (globalThis as { Deno?: { version?: unknown } }).Deno?.version === "object";
+
+/**
+ * Whether a port fires `close` when the thread holding its other end is terminated: Node does; Deno 2.x and
+ * Chromium fire it only for an explicit `close()`.
+ */
+export const closeOnThreadEnd = syncPortRead && !isDeno;
+
 /** Whether a runSync loop may own a pool here (it must read the results while blocked). */
 export const blockingPool = canBlock && syncPortRead;
 
@@ -40,6 +49,9 @@ export const jobs = {
   spinUntilAborted: fn<typeof Jobs.spinUntilAborted>("spinUntilAborted"),
   forever: fn<typeof Jobs.forever>("forever"),
   unclonable: fn<typeof Jobs.unclonable>("unclonable"),
+  strayThrow: fn<typeof Jobs.strayThrow>("strayThrow"),
+  strayRejection: fn<typeof Jobs.strayRejection>("strayRejection"),
+  exitWorker: fn<typeof Jobs.exitWorker>("exitWorker"),
   notAFunction: fn<() => unknown>("notAFunction"),
   missing: fn<() => unknown>("missing"),
 };

@@ -10,10 +10,13 @@ import {
   run,
   runSync,
   sleep,
+  TimeoutError,
   toThread,
+  waitFor,
   workerFunction,
+  WorkerPool,
 } from "../../mod.ts";
-import { blockingPool, canBlock, sharedMemory } from "./_env.ts";
+import { blockingPool, canBlock, closeOnThreadEnd, hold, sharedMemory } from "./_env.ts";
 import { fixtureUrl } from "./_fixture_url.ts";
 
 // Type-only: also lets `deno test` check the fixture once, not in every worker.
@@ -24,11 +27,13 @@ type Reply = number | string;
 
 const echoBlocking = workerFunction<typeof Loops.echoBlocking>(fixtureUrl("loops"), "echoBlocking");
 const echoHost = workerFunction<typeof Loops.echoHost>(fixtureUrl("loops"), "echoHost");
+const failBeforeOpening = workerFunction<typeof Loops.failBeforeOpening>(fixtureUrl("loops"), "failBeforeOpening");
+const openThenHang = workerFunction<typeof Loops.openThenHang>(fixtureUrl("loops"), "openThenHang");
 
 /** Talks to an echo loop in a worker: requests out, replies back, then "stop". */
-function* converse(echo: typeof echoBlocking) {
+function* converse(echo: typeof echoBlocking, pool?: WorkerPool) {
   const [mine, theirs] = Channel.pair<Request, Reply>();
-  const job = toThread(echo, theirs);
+  const job = pool === undefined ? toThread(echo, theirs) : pool.submit(echo, theirs);
   const channel = new Channel(mine);
   const replies: Reply[] = [];
   for (let n = 0; n < 20; n++) {
@@ -157,5 +162,88 @@ Deno.test("a cancelled get() passes an arrived value on to the next getter", asy
     yield* sleep(0);
     first.cancel();
     assertEquals(yield* second, 7);
+  });
+});
+
+Deno.test("a job queued behind a busy worker still receives its channel end and talks through it", async () => {
+  assertEquals(
+    await run(function* () {
+      const pool = new WorkerPool({ size: 1 });
+      const busy = pool.submit(hold, 30, "busy");
+      const talk = createTask(converse(echoHost, pool)); // its job must wait for the only worker
+      yield* sleep(0);
+      assertEquals(pool.stats().queued, 1);
+      assertEquals(yield* busy, "busy");
+      return yield* talk;
+    }),
+    EXPECTED,
+  );
+});
+
+/** Opens this end of a channel whose other end went to a job that fails first; returns what get() raised. */
+function* peerFailedFirst() {
+  const [mine, theirs] = Channel.pair<number, number>();
+  const job = toThread(failBeforeOpening, theirs);
+  const channel = new Channel(mine);
+  let jobError: unknown;
+  try {
+    yield* job;
+  } catch (e) {
+    jobError = e;
+  }
+  assertInstanceOf(jobError, RangeError);
+  try {
+    // A generous bound: without the worker closing the unopened end, get() would wait forever.
+    return yield* waitFor(channel.get(), 30_000);
+  } catch (e) {
+    return e;
+  }
+}
+
+Deno.test("a job that fails before opening its channel end closes it: get() on the other end raises QueueShutDown", async () => {
+  assertInstanceOf(await run(peerFailedFirst), QueueShutDown);
+});
+
+Deno.test("a blocked loop whose peer job failed before opening its end is woken and its get() raises QueueShutDown", () => {
+  if (blockingPool) {
+    assertInstanceOf(runSync(peerFailedFirst), QueueShutDown);
+  } else if (!canBlock) { // a browser page's main thread may not block at all
+    assertThrows(() => runSync(peerFailedFirst), CannotBlockError);
+  } else { // a browser worker may block, but reads a worker's reply only between tasks
+    assertThrows(() => runSync(peerFailedFirst), InvalidStateError, "drive this loop with run()");
+  }
+});
+
+Deno.test("a peer whose worker is terminated closes the channel where the host reports it (Node)", async () => {
+  const outcome = await run(function* () {
+    const pool = new WorkerPool({ size: 1, graceMs: 20 });
+    const [mine, theirs] = Channel.pair<number, number>();
+    const job = pool.submit(openThenHang, theirs);
+    const channel = new Channel(mine);
+    channel.putNowait(1);
+    assertEquals(yield* channel.get(), 2, "the peer is up, then hangs");
+    job.cancel(); // its worker is terminated after 20 ms
+    try {
+      // Where the host is silent, only racing get() against the job helps (the documented pattern).
+      return yield* waitFor(channel.get(), closeOnThreadEnd ? 30_000 : 500);
+    } catch (e) {
+      return e;
+    }
+  });
+  if (closeOnThreadEnd) assertInstanceOf(outcome, QueueShutDown);
+  else assertInstanceOf(outcome, TimeoutError, "Deno 2.x and Chromium fire no close event for a terminated worker");
+});
+
+Deno.test("a channel end prints its state", async () => {
+  await run(function* () {
+    const [a, b] = Channel.pair<number, number>();
+    const left = new Channel(a), right = new Channel(b);
+    const waiting = createTask(right.get());
+    yield* sleep(0);
+    assertEquals(String(right), "<Channel open mode=host items=0 getters=1>");
+    left.putNowait(5);
+    assertEquals(yield* waiting, 5);
+    left.close();
+    assertEquals(`${left}`, "<Channel closed mode=host items=0 getters=0>");
   });
 });

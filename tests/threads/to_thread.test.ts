@@ -2,6 +2,7 @@ import { assert, assertEquals, assertInstanceOf, assertRejects, assertStringIncl
 import {
   CancelledError,
   CannotBlockError,
+  Channel,
   createTask,
   defaultWorkerPool,
   gather,
@@ -112,8 +113,33 @@ Deno.test("arguments that cannot be cloned throw a TypeError at the call, queued
       "cannot be sent to a worker",
     );
     const busy = pool.submit(hold, 50, "busy"); // the next one must queue
-    assertThrows(() => pool.submit(jobs.add, Symbol("s") as unknown as number, 2), TypeError, "add()");
+    assertThrows(
+      () => pool.submit(jobs.add, 1, Symbol("s") as unknown as number),
+      TypeError,
+      "the arguments of add() cannot be sent to a worker: argument 1, Symbol(s)",
+    );
     assertEquals(yield* busy, "busy");
+  });
+});
+
+Deno.test("a channel end nested inside an argument is refused with a hint to pass it at the top level", async () => {
+  // deno-lint-ignore require-yield -- the body needs a running loop, not a wait
+  await run(function* () {
+    const [, theirs] = Channel.pair<number, number>();
+    assertThrows(
+      () => toThread(jobs.later, 0, { theirs } as unknown as string),
+      TypeError,
+      "channel ends and MessagePorts must be top-level arguments",
+    );
+  });
+});
+
+Deno.test("setDefaultWorkerPool() refuses a closed pool", async () => {
+  // deno-lint-ignore require-yield -- the body needs a running loop, not a wait
+  await run(function* () {
+    const pool = new WorkerPool({ size: 1 });
+    pool.close();
+    assertThrows(() => setDefaultWorkerPool(pool), InvalidStateError, "<WorkerPool closed size=1");
   });
 });
 

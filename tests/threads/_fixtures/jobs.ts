@@ -80,3 +80,25 @@ export function unclonable(): () => void {
 
 /** Not a function. */
 export const notAFunction = 42;
+
+/** Never settles; a timer throws `message` outside it, which kills the worker. */
+export function strayThrow(message: string): Promise<never> {
+  setTimeout(() => {
+    throw new Error(message);
+  }, 1);
+  return new Promise(() => {});
+}
+
+/** Never settles; leaves a rejection with `message` unhandled, which kills the worker. */
+export function strayRejection(message: string): Promise<never> {
+  Promise.reject(new Error(message));
+  return new Promise(() => {});
+}
+
+/** Ends its worker: `process.exit(code)` where there is one (Node, Deno), else `self.close()` (browsers). */
+export function exitWorker(code: number): Promise<never> {
+  const process = (globalThis as { process?: { exit(code: number): never } }).process;
+  if (process !== undefined) process.exit(code);
+  (globalThis as unknown as { close(): void }).close();
+  return new Promise(() => {});
+}

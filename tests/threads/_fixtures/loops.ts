@@ -41,3 +41,17 @@ export function echoBlocking(end: ChannelEnd<number | string, Request>): string 
 export function echoHost(end: ChannelEnd<number | string, Request>): Promise<string> {
   return run(() => serve(end));
 }
+
+/** Fails before it opens the end it was given. */
+export function failBeforeOpening(_end: ChannelEnd<number, number>): never {
+  throw new RangeError("failed before opening");
+}
+
+/** Opens its end, answers one message, then never returns to its event loop: only terminating the worker stops it. */
+export function openThenHang(end: ChannelEnd<number, number>): Promise<never> {
+  return run(function* () {
+    const channel = new Channel(end);
+    channel.putNowait((yield* channel.get()) + 1);
+    for (;;) { /* spin */ }
+  });
+}
