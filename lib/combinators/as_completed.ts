@@ -19,7 +19,6 @@
 import { describeValue } from "../_describe.ts";
 import { TimeoutError } from "../errors.ts";
 import type { TimerHandle } from "../loop/handle.ts";
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
@@ -97,18 +96,12 @@ class Completions<T> implements IterableIterator<Coro<T>> {
   /** Coroutines waiting for the next completion, oldest first. */
   #waiters: Future<void>[] = [];
   #timer: TimerHandle | null = null;
-  /** The task that called asCompleted: it consumes the results, so it awaits each future still to come. */
-  #awaiter: Future<unknown> | null;
 
   constructor(loop: EventLoop, futures: Future<T>[], timeout: number | null) {
     this.#loop = loop;
     this.#todo = new Set(futures);
     this.#left = futures.length;
-    this.#awaiter = loop._currentTask;
-    for (const future of futures) {
-      future._addCallback(this.#onDone, future);
-      if (this.#awaiter !== null) _addAwaitedBy(future, this.#awaiter);
-    }
+    for (const future of futures) future._addCallback(this.#onDone, future);
     if (futures.length > 0 && timeout !== null) this.#timer = loop.callLater(timeout, this.#onTimeout);
   }
 
@@ -131,7 +124,7 @@ class Completions<T> implements IterableIterator<Coro<T>> {
 
   *#take(): Coro<Future<T> | typeof TIMED_OUT> {
     while (this.#head === this.#finished.length) {
-      const waiter = new LabelledFuture<void>(this.#loop, `asCompleted (${this.#todo.size} to come)`);
+      const waiter = new LabelledFuture<void>(this.#loop, this); // a task waiting here awaits each future to come
       this.#waiters.push(waiter);
       try {
         yield* waiter;
@@ -165,7 +158,6 @@ class Completions<T> implements IterableIterator<Coro<T>> {
 
   readonly #onDone = (future: Future<T>): void => {
     if (!this.#todo.delete(future)) return; // the timer came first
-    if (this.#awaiter !== null) _discardAwaitedBy(future, this.#awaiter);
     this.#put(future);
     if (this.#todo.size === 0) {
       this.#timer?.cancel();
@@ -177,11 +169,20 @@ class Completions<T> implements IterableIterator<Coro<T>> {
     this.#timer = null;
     for (const future of this.#todo) {
       future._removeCallback(this.#onDone, future);
-      if (this.#awaiter !== null) _discardAwaitedBy(future, this.#awaiter);
       this.#put(TIMED_OUT);
     }
     this.#todo.clear();
   };
+
+  /** @internal The label of a wait for the next result. */
+  _waitLabel(): string {
+    return `asCompleted (${this.#todo.size} to come)`;
+  }
+
+  /** @internal The futures still to come. */
+  _awaitedChildren(): Iterable<Future<unknown>> {
+    return this.#todo;
+  }
 
   /** @returns A description like `<asCompleted left=2>`. */
   toString(): string {

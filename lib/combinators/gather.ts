@@ -19,7 +19,6 @@
 
 import { describeValue } from "../_describe.ts";
 import { CancelledError } from "../errors.ts";
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
@@ -144,11 +143,7 @@ export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: Gathe
   const doneAlready: Future<unknown>[] = [];
   for (const child of wrapped.values()) {
     if (child.done()) doneAlready.push(child);
-    else {
-      child._addCallback(outer._childDone, child);
-      // asyncio 3.14: the task that called gather awaits each child (until the child is done).
-      if (outer._awaiter !== null) _addAwaitedBy(child, outer._awaiter);
-    }
+    else child._addCallback(outer._childDone, child);
   }
   // Counted only now that every callback is in place, so the count is complete
   // (asyncio: the done callbacks of finished children run after outer exists).
@@ -179,12 +174,9 @@ class GatheringFuture extends Future<unknown[]> {
   /** Set when `cancel()` cancelled a child: the gather then ends with CancelledError. */
   #cancelRequested = false;
   #cancelMessage: string | undefined = undefined;
-  /** @internal The task that called gather, recorded as awaiting each child; null outside a task. */
-  readonly _awaiter: Future<unknown> | null;
 
   constructor(loop: EventLoop, children: Future<unknown>[], count: number, returnExceptions: boolean) {
     super({ loop });
-    this._awaiter = loop._currentTask;
     this.#children = children;
     this.#count = count;
     this.#returnExceptions = returnExceptions;
@@ -213,7 +205,6 @@ class GatheringFuture extends Future<unknown[]> {
   /** @internal A child is done: the done-callback, bound once per gather. */
   readonly _childDone = (child: Future<unknown>): void => {
     this.#finished++;
-    if (this._awaiter !== null) _discardAwaitedBy(child, this._awaiter);
     if (this.done()) {
       // A later failure has nowhere to go: it is retrieved, not reported (asyncio).
       if (!child.cancelled()) child._markSeen();
@@ -235,6 +226,11 @@ class GatheringFuture extends Future<unknown[]> {
   /** @internal What a task waiting on the gather waits on, in the task tree. */
   _waitLabel(): string {
     return `gather of ${this.#children.length}`;
+  }
+
+  /** @internal A task waiting on the gather awaits each child (asyncio 3.14), computed only when read. */
+  _awaitedChildren(): Future<unknown>[] {
+    return this.#children;
   }
 
   /** @returns A description like `<GatheringFuture pending children=3>`. */

@@ -12,18 +12,33 @@
  * @module
  */
 
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import type { Awaitable, Future } from "../task/future.ts";
 import { _describeWait, LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable } from "./_checks.ts";
 import { cancelledErrorOf, errorOf, NO_ERROR } from "./_outcome.ts";
 
-interface Link {
-  inner: Future<unknown>;
-  outer: Future<unknown>;
-  /** The task that called shield, recorded as awaiting inner until either side is done; or null. */
-  awaiter: Future<unknown> | null;
+/**
+ * Ties inner to outer, and is the outer future's wait subject: a task waiting
+ * on outer awaits inner (asyncio 3.14), and the label is formatted only when
+ * a task tree or snapshot reads it.
+ */
+class Link {
+  readonly inner: Future<unknown>;
+  readonly outer: LabelledFuture<unknown>;
+
+  constructor(inner: Future<unknown>) {
+    this.inner = inner;
+    this.outer = new LabelledFuture<unknown>(inner.getLoop(), this);
+  }
+
+  _waitLabel(): string {
+    return `shield of ${_describeWait(this.inner)}`;
+  }
+
+  _awaitedChildren(): Future<unknown>[] {
+    return [this.inner];
+  }
 }
 
 /**
@@ -69,19 +84,14 @@ export function shield<T>(awaitable: Awaitable<T>): Future<T> {
   checkAwaitable(awaitable, "shield");
   const inner = ensureFuture(awaitable);
   if (inner.done()) return inner;
-  const loop = inner.getLoop();
-  const outer = new LabelledFuture<T>(loop, `shield of ${_describeWait(inner)}`);
-  const link: Link = { inner, outer, awaiter: loop._currentTask };
+  const link = new Link(inner);
   inner._addCallback(innerDone, link);
-  outer._addCallback(outerDone, link);
-  // asyncio 3.14: the task that called shield awaits inner.
-  if (link.awaiter !== null) _addAwaitedBy(inner, link.awaiter);
-  return outer;
+  link.outer._addCallback(outerDone, link);
+  return link.outer as Future<T>;
 }
 
 function innerDone(link: Link): void {
   const { inner, outer } = link;
-  if (link.awaiter !== null) _discardAwaitedBy(inner, link.awaiter);
   if (outer.cancelled()) {
     // Both callbacks were already scheduled: the result is retrieved here, not reported.
     if (!inner.cancelled()) inner._markSeen();
@@ -98,7 +108,5 @@ function innerDone(link: Link): void {
 
 function outerDone(link: Link): void {
   if (link.inner.done()) return;
-  link.inner._removeCallback(innerDone, link);
-  // The caller stopped waiting (it was cancelled); the inner work runs on, awaited by no one.
-  if (link.awaiter !== null) _discardAwaitedBy(link.inner, link.awaiter);
+  link.inner._removeCallback(innerDone, link); // the caller stopped waiting: inner runs on, awaited by no one
 }

@@ -19,7 +19,7 @@
  */
 
 import { CancelledError, ExceptionGroup, InvalidStateError } from "../errors.ts";
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
+import { _enteredGroup, _leftGroup } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -86,7 +86,6 @@ export class TaskGroup {
     // Always through the callback, even for an eager child that is already
     // done: its error must abort the group from the loop, not from in here.
     task._addCallback(this.#onChildDone, task);
-    _addAwaitedBy(task, this.#parent as Task<unknown>); // asyncio 3.14: the parent awaits each child
     return task;
   }
 
@@ -115,6 +114,7 @@ export class TaskGroup {
     group.#loop = loop;
     group.#parent = parent;
     group.#entered = true;
+    _enteredGroup(parent, group); // asyncio 3.14: the parent awaits each child; one entry per group, not per child
     let thrown: unknown = NOTHING_THROWN;
     let value: T | undefined;
     try {
@@ -122,7 +122,11 @@ export class TaskGroup {
     } catch (error) {
       thrown = error;
     } finally {
-      yield* TaskGroup.#exit(group, thrown); // raises whatever the body's outcome turns into
+      try {
+        yield* TaskGroup.#exit(group, thrown); // raises whatever the body's outcome turns into
+      } finally {
+        _leftGroup(parent, group);
+      }
     }
     return value as T;
   }
@@ -165,6 +169,11 @@ export class TaskGroup {
     throw new ExceptionGroup("unhandled errors in a TaskGroup", errors);
   }
 
+  /** @internal The children the parent awaits: those whose done-callback has not run. */
+  _awaitedChildren(): Iterable<Future<unknown>> {
+    return this.#tasks;
+  }
+
   static #abort(group: TaskGroup): void {
     group.#aborting = true;
     for (const task of group.#tasks) {
@@ -175,7 +184,6 @@ export class TaskGroup {
   /** A child is done (a done-callback, bound once per group). */
   readonly #onChildDone = (task: Task<unknown>): void => {
     this.#tasks.delete(task);
-    _discardAwaitedBy(task, this.#parent as Task<unknown>);
     if (this.#tasks.size === 0 && this.#allDone !== null && !this.#allDone.done()) {
       this.#allDone.setResult(undefined);
     }

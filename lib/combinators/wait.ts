@@ -14,7 +14,6 @@
 
 import { describeValue } from "../_describe.ts";
 import type { TimerHandle } from "../loop/handle.ts";
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -171,7 +170,7 @@ function* waitUntil<F extends Future<unknown>>(
   for (const future of futures) {
     if (future.getLoop() !== loop) throw new TypeError(`wait got ${future}, which belongs to another event loop`);
   }
-  const waiter = new LabelledFuture<void>(loop, `wait(${futures.length}, ${returnWhen})`);
+  const waiter = new LabelledFuture<void>(loop, new WaitSubject(futures, returnWhen));
   let timer: TimerHandle | null = timeout === null ? null : loop.callLater(timeout, releaseWaiter, waiter);
   let left = futures.length;
   // One closure per call: the callback needs both the waiter state and the future.
@@ -188,22 +187,33 @@ function* waitUntil<F extends Future<unknown>>(
       releaseWaiter(waiter);
     }
   };
-  // asyncio 3.14: the waiting task awaits each future.
-  const task = loop._currentTask;
-  for (const future of futures) {
-    future._addCallback(onDone, future);
-    if (task !== null) _addAwaitedBy(future, task);
-  }
+  for (const future of futures) future._addCallback(onDone, future);
   try {
     yield* waiter;
   } finally {
     timer?.cancel();
-    for (const future of futures) {
-      future._removeCallback(onDone, future);
-      if (task !== null) _discardAwaitedBy(future, task);
-    }
+    for (const future of futures) future._removeCallback(onDone, future);
   }
   const done = new Set<F>(), pending = new Set<F>();
   for (const future of futures) (future.done() ? done : pending).add(future);
   return { done, pending };
+}
+
+/** The waiter's subject: a task in `wait` awaits each future (asyncio 3.14); the label is made only when read. */
+class WaitSubject {
+  readonly #futures: readonly Future<unknown>[];
+  readonly #returnWhen: ReturnWhen;
+
+  constructor(futures: readonly Future<unknown>[], returnWhen: ReturnWhen) {
+    this.#futures = futures;
+    this.#returnWhen = returnWhen;
+  }
+
+  _waitLabel(): string {
+    return `wait(${this.#futures.length}, ${this.#returnWhen})`;
+  }
+
+  _awaitedChildren(): readonly Future<unknown>[] {
+    return this.#futures;
+  }
 }

@@ -14,7 +14,6 @@
  */
 
 import { CancelledError, TimeoutError } from "../errors.ts";
-import { _addAwaitedBy, _discardAwaitedBy } from "../task/awaited_by.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -95,15 +94,16 @@ function* withoutTime<T>(awaitable: Awaitable<T>): Coro<T> {
  */
 function* cancelAndWait(future: Future<unknown>): Coro<void> {
   const loop = future.getLoop();
-  const waiter = new LabelledFuture<void>(loop, `cancel of ${_describeWait(future)}`);
-  const task = loop._currentTask;
+  // The caller awaits the cancelled work's end; the label is made only when read.
+  const waiter = new LabelledFuture<void>(loop, {
+    _waitLabel: () => `cancel of ${_describeWait(future)}`,
+    _awaitedChildren: () => [future],
+  });
   future._addCallback(releaseWaiter, waiter);
-  if (task !== null) _addAwaitedBy(future, task); // the caller awaits the cancelled work's end
   try {
     future.cancel();
     yield* waiter;
   } finally {
     future._removeCallback(releaseWaiter, waiter);
-    if (task !== null) _discardAwaitedBy(future, task);
   }
 }

@@ -133,8 +133,9 @@ export function watchSnapshots(options: WatchOptions = {}): Closable {
   const channel = openChannel(options.channel, "watchSnapshots");
   const latest = new Map<string, LoopSnapshot>();
   channel.onmessage = (event: { data: unknown }) => {
+    // Anyone on the origin may post here: a message that is not a well-formed snapshot is dropped.
     const message = event.data as Partial<SnapshotMessage> | null;
-    if (message?.kind !== "yieldio-snapshot" || message.snapshot === undefined) return;
+    if (message?.kind !== "yieldio-snapshot" || !_isSnapshot(message.snapshot)) return;
     const source = String(message.source);
     latest.delete(source);
     latest.set(source, message.snapshot);
@@ -144,6 +145,28 @@ export function watchSnapshots(options: WatchOptions = {}): Closable {
   };
   element.innerHTML = `<p>Waiting for snapshots on the BroadcastChannel…</p>`;
   return { close: () => channel.close() };
+}
+
+/** @internal Whether `value` has the shape of a {@linkcode LoopSnapshot}: every field the page reads, of its type. */
+export function _isSnapshot(value: unknown): value is LoopSnapshot {
+  const s = value as Partial<Record<keyof LoopSnapshot, unknown>> | null;
+  return typeof s === "object" && s !== null &&
+    [s.time, s.iteration, s.ready, s.timerCount].every(isNumber) && typeof s.virtual === "boolean" &&
+    (s.state === "running" || s.state === "idle" || s.state === "closed") &&
+    isArrayOf(s.timers, (t) => isNumber(t.when) && typeof t.what === "string") &&
+    isArrayOf(s.warnings, (w) => typeof w.kind === "string" && typeof w.message === "string") &&
+    isArrayOf(s.tasks, (t) =>
+      [t.id, t.cancelling, t.steps, t.busyMs].every(isNumber) && typeof t.name === "string" &&
+      (t.state === "running" || t.state === "ready" || t.state === "waiting") &&
+      (t.waitingOn === null || typeof t.waitingOn === "string") && isArrayOf(t.awaitedBy, isNumber));
+}
+
+function isNumber(value: unknown): boolean {
+  return typeof value === "number";
+}
+
+function isArrayOf(value: unknown, check: (item: Record<string, unknown>) => boolean): boolean {
+  return Array.isArray(value) && value.every((item) => item !== null && item !== undefined && check(item));
 }
 
 interface Channel {

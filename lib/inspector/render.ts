@@ -89,31 +89,37 @@ export function renderSnapshot(snapshot: LoopSnapshot, options: RenderOptions = 
     `<h3>Timers</h3>`,
     list(
       "yi-timers",
-      snapshot.timers.map((timer) => `t=${formatMs(timer.when)} ${timer.what}`),
+      [...snapshot.timers].map((timer) => `t=${formatMs(timer.when)} ${timer.what}`),
       timerCount > snapshot.timers.length ? `… and ${timerCount - snapshot.timers.length} more` : null,
     ),
     `<h3>Warnings</h3>`,
-    list("yi-warnings yi-warn", snapshot.warnings.map((warning) => `[${warning.kind}] ${warning.message}`), null),
+    list("yi-warnings yi-warn", [...snapshot.warnings].map((warning) => `[${warning.kind}] ${warning.message}`), null),
     `</div>`,
   );
   return parts.join("\n");
 }
 
+/** The states a row may be drawn in; anything else (a forged snapshot) gets no class. */
+const STATES: ReadonlySet<unknown> = new Set(["running", "ready", "waiting"]);
+
 function taskTable(tasks: readonly TaskSnapshot[]): string {
   const names = new Map(tasks.map((task) => [task.id, task.name]));
   const rows = tasks.map((task) => {
-    const state = task.cancelling > 0 ? `${task.state}, cancelling` : task.state;
-    const awaitedBy = task.awaitedBy.map((id) => `${names.get(id)} (${id})`).join(", ");
-    return `<tr data-task-id="${task.id}"><td class="yi-num">${task.id}</td><td>${escapeHtml(task.name)}</td>` +
-      `<td class="yi-${task.state}">${state}</td><td>${escapeHtml(task.waitingOn ?? "")}</td>` +
-      `<td>${escapeHtml(awaitedBy)}</td><td class="yi-num">${task.steps}</td>` +
-      `<td class="yi-num">${formatMs(task.busyMs)}</td></tr>`;
+    const state = task.cancelling > 0 ? `${task.state}, cancelling` : String(task.state);
+    const awaitedBy = [...task.awaitedBy].map((id) => `${names.get(id)} (${id})`).join(", ");
+    const id = text(task.id);
+    const stateClass = STATES.has(task.state) ? ` class="yi-${task.state}"` : "";
+    return `<tr data-task-id="${id}"><td class="yi-num">${id}</td><td>${text(task.name)}</td>` +
+      `<td${stateClass}>${escapeHtml(state)}</td><td>${text(task.waitingOn ?? "")}</td>` +
+      `<td>${escapeHtml(awaitedBy)}</td><td class="yi-num">${text(task.steps)}</td>` +
+      `<td class="yi-num">${escapeHtml(formatMs(task.busyMs))}</td></tr>`;
   });
   return `<table class="yi-tasks"><thead><tr><th class="yi-num">id</th><th>name</th><th>state</th>` +
     `<th>waiting on</th><th>awaited by</th><th class="yi-num">steps</th><th class="yi-num">busy ms</th></tr></thead>` +
     `<tbody>${rows.join("")}</tbody></table>`;
 }
 
+/** A list whose class names are the renderer's own constants: only items are data (escaped here). */
 function list(className: string, items: string[], more: string | null): string {
   if (items.length === 0) return `<div class="${className} yi-none">none</div>`;
   const lines = items.map((item) => `<li>${escapeHtml(item)}</li>`);
@@ -121,7 +127,12 @@ function list(className: string, items: string[], more: string | null): string {
   return `<ul class="${className}">${lines.join("")}</ul>`;
 }
 
-/** Milliseconds as the page shows them: whole numbers as they are, others to 0.1 ms. */
-function formatMs(ms: number): string {
-  return Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
+/** Milliseconds as the page shows them: whole numbers as they are, others to 0.1 ms; a non-number as text. */
+function formatMs(ms: unknown): string {
+  return typeof ms !== "number" || Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
+}
+
+/** Any value of a snapshot, escaped: a snapshot may come from another tab, forged. */
+function text(value: unknown): string {
+  return escapeHtml(String(value));
 }

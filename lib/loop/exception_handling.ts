@@ -176,7 +176,15 @@ export class ExceptionHandling {
   }
 }
 
-/** Ready work as a message names it: a handle or task by its own printing, else the function's name. */
+/**
+ * Ready work as a message names it: a handle or task by its own printing, a
+ * record naming a task (an error thrown into it) by that task, else the
+ * function's name — never a bare object's `[object Object]`.
+ */
 function describeWork(fn: ReadyFn, arg: unknown): string {
-  return fn === runEntry || (typeof arg === "object" && arg !== null) ? String(arg) : describeCallback(fn);
+  if (fn === runEntry) return String(arg);
+  if (typeof arg !== "object" || arg === null) return describeCallback(fn);
+  if (arg.toString !== Object.prototype.toString) return String(arg);
+  const task = (arg as { task?: unknown }).task;
+  return task !== undefined ? String(task) : describeCallback(fn);
 }

@@ -6,8 +6,9 @@
  * `cr_await`), so only the running task has a call stack: its frames, read
  * from an `Error` stack down to the task's step, innermost first. For every
  * other task the graph says what it is suspended on instead. Who awaits whom
- * is exact: tasks suspended on the future, and the edges `gather`, `shield`,
- * `wait`, `asCompleted` and `taskGroup` record (`futureAddToAwaitedBy`).
+ * is exact: tasks suspended on the future or on a `gather`, `shield`, `wait`
+ * or `asCompleted` of it, a task group's parent, and links made with
+ * `futureAddToAwaitedBy`.
  * A cycle of awaits ends where a future would repeat on the path.
  *
  * @module
@@ -184,7 +185,10 @@ function build(
   path: Future<unknown>[],
 ): FutureCallGraph {
   const awaiters: Future<unknown>[] = [...(index.get(future) ?? [])];
-  for (const waiter of _linkedWaiters(future)) if (!awaiters.includes(waiter)) awaiters.push(waiter);
+  for (const waiter of _linkedWaiters(future)) {
+    // A finished task awaits nothing any more, whatever link it left behind.
+    if (!awaiters.includes(waiter) && !(waiter instanceof Task && waiter.done())) awaiters.push(waiter);
+  }
   const awaitedBy = awaiters.map((waiter) =>
     path.includes(waiter) // a cycle: name the repeated future, go no further
       ? { future: waiter, callStack: [], waitingOn: waitingOn(waiter, loop), awaitedBy: [] }

@@ -3,15 +3,19 @@
  * (`future_add_to_awaited_by`), which the call graph, the task tree, the
  * task table, `DeadlockError` and `loop.inspect()` all read.
  *
- * A task that `yield*`s a future needs no entry here: it already records the
- * one thing it waits on (`Task._waitingOn()`, written at suspension anyway).
- * This registry holds the other edges — code that links futures through
- * done-callbacks (`gather`, `shield`, `wait`, `asCompleted`, a `TaskGroup`'s
- * children) records that the current task awaits each child.
+ * Most edges cost nothing while nobody reads them, because they are derived
+ * when asked, from state that exists anyway:
+ * - a task that `yield*`s a future awaits it (`Task._waitingOn()`);
+ * - a task suspended on a gather, a shield, a `wait` or an `asCompleted`
+ *   awaits the children that one still waits for (their `_awaitedChildren()`);
+ * - a task that entered a task group awaits the group's children for as long
+ *   as the group lives: the one edge recorded eagerly, once per group.
+ * Only links made by hand with {@linkcode futureAddToAwaitedBy} are stored
+ * per future, in a WeakMap keyed by the awaited future. Such an entry keeps
+ * the waiter alive while the future lives, until it is discarded.
  *
- * Kept in a WeakMap keyed by the awaited future: a future nobody links costs
- * nothing, an edge never keeps a future alive, and the common case of one
- * waiter is stored without a Set.
+ * asyncio differs in one case: a task that called `gather` but waits on
+ * something else meanwhile does not count as awaiting the children here.
  *
  * @module
  */
@@ -21,13 +25,22 @@ import { Future } from "./future.ts";
 
 /** Invariant: a future maps to its one linked waiter, or to a Set of two or more. */
 const linked = new WeakMap<Future<unknown>, Future<unknown> | Set<Future<unknown>>>();
+/** The task groups a task has entered and not yet left, by task (one entry per group, not per child). */
+const groups = new WeakMap<Future<unknown>, Set<AwaitsChildren>>();
+
+/** What a task waits on, or a group it entered, when that means awaiting other futures too. */
+export interface AwaitsChildren {
+  /** @internal The futures it still waits for (finished ones may be left in: readers skip them). */
+  _awaitedChildren(): Iterable<Future<unknown>>;
+}
 
 /**
  * Records that `waiter` awaits `future` through a done-callback (CPython's
  * `future_add_to_awaited_by`): code that links futures by hand calls it so
  * that {@linkcode captureCallGraph}, `formatTaskTree` and deadlock reports
  * see the edge. `gather`, `shield`, `wait`, `asCompleted` and `taskGroup`
- * already do. Adding an edge twice keeps one.
+ * need no such call. Adding an edge twice keeps one; discard it when the
+ * wait is over, or the future keeps the waiter alive.
  *
  * @param future The awaited future (often a task).
  * @param waiter The future (usually a task) that awaits it.
@@ -53,7 +66,7 @@ const linked = new WeakMap<Future<unknown>, Future<unknown> | Set<Future<unknown
  */
 export function futureAddToAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
   checkPair(future, waiter, "futureAddToAwaitedBy");
-  _addAwaitedBy(future, waiter);
+  addLink(future, waiter);
 }
 
 /**
@@ -79,19 +92,17 @@ export function futureAddToAwaitedBy(future: Future<unknown>, waiter: Future<unk
  */
 export function futureDiscardFromAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
   checkPair(future, waiter, "futureDiscardFromAwaitedBy");
-  _discardAwaitedBy(future, waiter);
+  discardLink(future, waiter);
 }
 
-/** @internal {@linkcode futureAddToAwaitedBy} without the checks, for the combinators. */
-export function _addAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+function addLink(future: Future<unknown>, waiter: Future<unknown>): void {
   const entry = linked.get(future);
   if (entry === undefined) linked.set(future, waiter);
   else if (entry instanceof Set) entry.add(waiter);
   else if (entry !== waiter) linked.set(future, new Set([entry, waiter]));
 }
 
-/** @internal {@linkcode futureDiscardFromAwaitedBy} without the checks. */
-export function _discardAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+function discardLink(future: Future<unknown>, waiter: Future<unknown>): void {
   const entry = linked.get(future);
   if (entry === waiter) linked.delete(future);
   else if (entry instanceof Set && entry.delete(waiter) && entry.size === 1) {
@@ -99,7 +110,29 @@ export function _discardAwaitedBy(future: Future<unknown>, waiter: Future<unknow
   }
 }
 
-/** @internal The waiters linked to `future` by hand or by a combinator, in the order they were added. */
+/** @internal A task entered `group`: it awaits the group's children until {@linkcode _leftGroup}. */
+export function _enteredGroup(task: Future<unknown>, group: AwaitsChildren): void {
+  const entered = groups.get(task);
+  if (entered === undefined) groups.set(task, new Set([group]));
+  else entered.add(group);
+}
+
+/** @internal The task left `group` (its exit is over). */
+export function _leftGroup(task: Future<unknown>, group: AwaitsChildren): void {
+  const entered = groups.get(task);
+  if (entered !== undefined && entered.delete(group) && entered.size === 0) groups.delete(task);
+}
+
+/** @internal The futures `task` awaits beyond what it is suspended on: through it, and through its groups. */
+export function _childrenAwaitedBy(task: Future<unknown>, suspendedOn: unknown): Future<unknown>[] {
+  const children: Future<unknown>[] = [];
+  const through = (suspendedOn as Partial<AwaitsChildren> | null)?._awaitedChildren;
+  if (typeof through === "function") children.push(...through.call(suspendedOn));
+  for (const group of groups.get(task) ?? []) children.push(...group._awaitedChildren());
+  return children.filter((child) => !child.done());
+}
+
+/** @internal The waiters linked to `future` by hand, in the order they were added. */
 export function _linkedWaiters(future: Future<unknown>): Future<unknown>[] {
   const entry = linked.get(future);
   if (entry === undefined) return [];

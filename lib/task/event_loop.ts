@@ -17,13 +17,15 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeValue, formatShort } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { BaseEventLoop } from "../loop/base_event_loop.ts";
+import type { Instrument } from "../loop/instruments.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { _inspect, type LoopSnapshot } from "./inspect.ts";
-import { _taskCounter, Task, type TaskOptions, wakeTask } from "./task.ts";
+import { Task, type TaskOptions, wakeTask } from "./task.ts";
+import { TaskIds } from "./task_ids.ts";
 import { formatTaskTree } from "./task_tree.ts";
 import { UndrivenTracker } from "./undriven.ts";
 import type { Coro } from "./yield_protocol.ts";
@@ -72,8 +74,8 @@ export class EventLoop extends BaseEventLoop {
   _currentTask: Task<unknown> | null = null;
   /** Iterations run so far, for {@linkcode inspect}: one increment per iteration, never per callback. */
   #iterations = 0;
-  /** @internal Tasks made in this thread before this loop: a task's id on the loop is its number minus this. */
-  readonly _taskBase = _taskCounter;
+  /** Per-loop ids of this loop's tasks (`task_ids.ts`). */
+  #ids = new TaskIds();
 
   /**
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
@@ -227,12 +229,23 @@ export class EventLoop extends BaseEventLoop {
     return tasks;
   }
 
-  /** @internal Appends a new task to the pending list. */
+  /** @internal Appends a new task to the pending list, and gives it its per-loop id. */
   _taskStarted(task: Task<unknown>): void {
+    this.#ids.started(task._number());
     task._prevTask = this.#lastTask;
     if (this.#lastTask === null) this.#firstTask = task;
     else this.#lastTask._nextTask = task;
     this.#lastTask = task;
+  }
+
+  /** @internal A task's id on this loop: 1, 2, … in creation order, so equal programs give equal ids. */
+  _taskId(task: Task<unknown>): number {
+    return this.#ids.idOf(task._number());
+  }
+
+  /** @internal A task's name in this loop's views (tree, table, `inspect()`): its given name, else `Task-<id>`. */
+  _taskLabel(task: Task<unknown>): string {
+    return task._givenName() ?? `Task-${this._taskId(task)}`;
   }
 
   /** @internal Unlinks a finished task. */
@@ -272,6 +285,41 @@ export class EventLoop extends BaseEventLoop {
       exception: record.exception,
       future: future ?? record.label,
     });
+  }
+
+  /**
+   * Installs an instrument: an object with any of the hooks of
+   * {@linkcode Instrument} (Trio's instruments), each called with the task
+   * concerned. A hook that throws is removed and the error reported through
+   * the exception handler.
+   *
+   * @param instrument The hooks to call.
+   * @throws {TypeError} When it implements none of the hooks.
+   *
+   * @example Recording which tasks step
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * import { EventLoop, sleep } from "yieldio";
+   * const loop = new EventLoop({ clock: "virtual" });
+   * const stepped: string[] = [];
+   * loop.addInstrument({ beforeTaskStep(task) { stepped.push(task.getName()); } });
+   * await loop.runUntilComplete(loop.createTask(sleep(5), { name: "napper" }));
+   * assertEquals(stepped, ["napper", "napper"]);
+   * loop.close();
+   * ```
+   */
+  override addInstrument(instrument: Instrument<Task<unknown>>): void {
+    super.addInstrument(instrument);
+  }
+
+  /**
+   * Removes an instrument; safe inside one of its hooks.
+   *
+   * @param instrument One given to {@linkcode addInstrument}.
+   * @returns Whether it was installed.
+   */
+  override removeInstrument(instrument: Instrument<Task<unknown>>): boolean {
+    return super.removeInstrument(instrument);
   }
 
   /**
@@ -323,9 +371,13 @@ export class EventLoop extends BaseEventLoop {
     return { iteration: this.#iterations, ready: this._readyCount() };
   }
 
-  /** @internal Labels of the futures whose exception nobody has retrieved yet, oldest first. */
+  /** @internal The futures whose exception nobody has retrieved yet, oldest first, tasks named as in {@linkcode _taskLabel}. */
   _unretrieved(): string[] {
-    return [...this.#unseen].map((record) => record.label);
+    return [...this.#unseen].map(({ future, exception, label }) => {
+      const alive = future.deref();
+      if (!(alive instanceof Task)) return label;
+      return `<Task finished name=${this._taskLabel(alive)} exception=${formatShort(exception)}>`;
+    });
   }
 
   /** @internal A DeadlockError whose tree is {@linkcode formatTaskTree}: each pending task and what it waits on. */

@@ -281,6 +281,11 @@ export class Future<T> implements PromiseLike<T> {
     else this.#callbacks = [...Future.#asPairs(this), null, waiter];
   }
 
+  /** @internal Forgets a waiter of {@linkcode _addWaiter} (a task leaving an await cycle on cancel). */
+  _removeWaiter(waiter: Waiter): void {
+    this._removeCallback(null as unknown as ReadyFn, waiter); // a waiter is kept as the pair (null, waiter)
+  }
+
   /** @internal Removes every not-yet-scheduled `(fn, arg)` pair; returns how many. */
   _removeCallback(fn: ReadyFn, arg: unknown): number {
     const pairs = Future.#asPairs(this);

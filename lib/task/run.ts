@@ -61,6 +61,7 @@ export type Main<T> = Coro<T> | (() => Coro<T>);
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const loop = newLoopFor(main, options, "run()");
   let interrupt: InterruptWatch | null = null;
+  let mainFailed = false;
   try {
     const coro = coroutineOf(main, "run()");
     loop._prepareDriver(false); // main's task is made only once the driver can start
@@ -71,18 +72,28 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
       });
     }
     return await loop.runUntilComplete(task);
+  } catch (error) {
+    mainFailed = true;
+    throw error;
   } finally {
     try {
       const leftovers = cancelLeftovers(loop);
       if (leftovers !== null) {
-        await loop.runUntilComplete(leftovers.done);
+        try {
+          await loop.runUntilComplete(leftovers.done);
+        } catch (shutdownError) {
+          shutdownFailed(loop, mainFailed, shutdownError);
+        }
         reportShutdownErrors(loop, leftovers.tasks);
       }
     } finally {
-      loop.close();
-      interrupt?.stop();
-      // Every finally has run: now end as an interrupted program does (asyncio raises KeyboardInterrupt).
-      if (interrupt?.interrupted === true) _exitProcess(INTERRUPTED_EXIT_CODE);
+      try {
+        loop.close(); // it may throw (a throwing exception handler): the SIGINT listener must go all the same
+      } finally {
+        interrupt?.stop();
+        // Every finally has run: now end as an interrupted program does (asyncio raises KeyboardInterrupt).
+        if (interrupt?.interrupted === true) _exitProcess(INTERRUPTED_EXIT_CODE);
+      }
     }
   }
 }
@@ -114,13 +125,21 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
  */
 export function runSync<T>(main: Main<T>, options?: RunOptions): T {
   const loop = newLoopFor(main, options, "runSync()");
+  let mainFailed = false;
   try {
     return loop.runUntilCompleteSync(coroutineOf(main, "runSync()"));
+  } catch (error) {
+    mainFailed = true;
+    throw error;
   } finally {
     try {
       const leftovers = cancelLeftovers(loop);
       if (leftovers !== null) {
-        loop.runUntilCompleteSync(leftovers.done);
+        try {
+          loop.runUntilCompleteSync(leftovers.done);
+        } catch (shutdownError) {
+          shutdownFailed(loop, mainFailed, shutdownError);
+        }
         reportShutdownErrors(loop, leftovers.tasks);
       }
     } finally {
@@ -161,9 +180,20 @@ function countDown(countdown: { left: number; done: Future<void> }): void {
   if (--countdown.left === 0) countdown.done.setResult(undefined);
 }
 
+/**
+ * When cancelling the leftovers fails too (say a `DeadlockError`): main's own
+ * error is the one to see — a failed assertion, not the deadlock it left
+ * behind — so the shutdown's goes to the exception handler instead of
+ * replacing it, as Python would chain it. Without a main error it is thrown.
+ */
+function shutdownFailed(loop: EventLoop, mainFailed: boolean, error: unknown): void {
+  if (!mainFailed) throw error;
+  loop.callExceptionHandler({ message: "shutdown failed after main failed", exception: error });
+}
+
 function reportShutdownErrors(loop: EventLoop, tasks: Task<unknown>[]): void {
   for (const task of tasks) {
-    if (task.cancelled()) continue;
+    if (!task.done() || task.cancelled()) continue; // not done: the shutdown itself failed, and says so
     const exception = task.exception();
     if (exception !== null) {
       loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception, task });

@@ -22,8 +22,10 @@ import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
+import type { TaskConstructorOptions } from "./task_options.ts";
 import { _getRunningLoop } from "./running_loop.ts";
-import { _debugTask, _taskCreatedAt, _unwrapCoro } from "./task_debug.ts";
+import { _debugTask, _unwrapCoro } from "./task_debug.ts";
+import { _describeTask } from "./task_repr.ts";
 import {
   AWAIT_DONE,
   AWAIT_FUTURE,
@@ -34,29 +36,7 @@ import {
   type TimerWait,
 } from "./yield_protocol.ts";
 
-/** Options for a new {@linkcode Task}. */
-export interface TaskOptions {
-  /** The task's name (default `Task-N`). */
-  name?: string;
-  /**
-   * Run the first step at once, inside `createTask`, when the loop is running
-   * (asyncio 3.12's eager start): a coroutine that finishes without waiting is
-   * done before `createTask` returns and is never scheduled. Default false.
-   */
-  eager?: boolean;
-  /**
-   * Cancel the task when this signal aborts (the reason becomes the cancel
-   * message). The listener is removed when the task finishes, so a long-lived
-   * signal does not collect one listener per task.
-   */
-  signal?: AbortSignal;
-}
-
-/** Options for the Task constructor. */
-export interface TaskConstructorOptions extends TaskOptions {
-  /** The loop to run on; default: the running loop. */
-  loop?: EventLoop;
-}
+export type { TaskConstructorOptions, TaskOptions } from "./task_options.ts";
 
 /** Rarely used per-task state, allocated only when needed (a task is 11 fields without it). */
 interface TaskExtras {
@@ -70,11 +50,14 @@ interface TaskExtras {
 
 /** `#cancelBits`: a cancel waits for the next step (it could not go through `#waitingOn`). */
 const MUST_CANCEL = 1;
+/** `#cancelBits`: passing a cancel on to what the task waits on; one that comes back round is a cycle. */
+const FORWARDING = 2;
 /** `#cancelBits`: one counted cancel request. */
-const ONE_REQUEST = 2;
+const ONE_REQUEST = 4;
+const COUNT_SHIFT = 2; // `#cancelBits >> COUNT_SHIFT`: the number of cancel requests
 /** Passed as the "no exception" argument of a step. */
 const NOTHING: unique symbol = Symbol("nothing");
-/** Tasks made so far in this thread: `Task-N` names (asyncio's counter) and, relative to a loop, ids. */
+/** Tasks made so far in this thread: `Task-N` names (asyncio's counter); loops number their own tasks too. */
 export let _taskCounter = 0;
 
 /**
@@ -99,7 +82,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
   #coro: Coro<T>;
   /** Invariant: non-null exactly while the task is suspended on a future or timer. */
   #waitingOn: Future<unknown> | TimerWait | null = null;
-  /** `ONE_REQUEST` × cancel requests, plus `MUST_CANCEL` while a cancel awaits the next step. */
+  /** `ONE_REQUEST` × cancel requests, plus `MUST_CANCEL` while a cancel awaits the next step, plus `FORWARDING`. */
   #cancelBits = 0;
   /** The task's number (named `Task-<number>`) until it needs {@linkcode TaskExtras}. */
   #meta: number | TaskExtras;
@@ -128,6 +111,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     this.#meta = ++_taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
     if (loop.getDebug()) this.#coro = _debugTask(this, coro); // creation site, DevTools async stack
+    loop._undriven?.driven(coro); // a coroutine handed to a task is owned, not forgotten: the task drives it
     loop._taskStarted(this);
     loop._instruments?.call("taskSpawned", this);
     if (signal !== undefined) Task.#linkSignal(this, signal);
@@ -140,25 +124,38 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * its current `yield*` (or before its first step). The coroutine may catch
    * it. Also aborts {@linkcode signal}.
    *
+   * In an await cycle (t1 awaits t2, which awaits t1) the cancel stops where it comes back round;
+   * the last task it reached stops waiting and takes it at a step of its own, unwinding the cycle.
+   *
    * @param message Carried by the `CancelledError`.
-   * @returns `false` when the task is already done, else `true`.
+   * @returns `false` when the task is done (or passing this cancel on, in a cycle), else `true`.
    */
   override cancel(message?: string): boolean {
     this._markSeen();
-    if (this.done()) return false;
+    if (this.done() || (this.#cancelBits & FORWARDING) !== 0) return false;
     this.#cancelBits += ONE_REQUEST;
     if (message !== undefined) Task.#extrasOf(this).cancelMessage = message; // for the signal, now or later
     const abort = Task.#extras(this)?.abort;
     if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
     const waitingOn = this.#waitingOn;
-    if (waitingOn !== null && waitingOn.cancel(message)) return true;
+    if (waitingOn !== null) {
+      this.#cancelBits |= FORWARDING;
+      let passedOn = false;
+      try {
+        passedOn = waitingOn.cancel(message);
+      } finally {
+        this.#cancelBits &= ~FORWARDING;
+      }
+      if (passedOn) return true;
+      if (waitingOn instanceof Task && !waitingOn.done()) return Task.#leaveCycle(this, waitingOn);
+    }
     this.#cancelBits |= MUST_CANCEL;
     return true;
   }
 
   /** @returns How many cancellation requests are pending (asyncio 3.11+). */
   cancelling(): number {
-    return this.#cancelBits >> 1;
+    return this.#cancelBits >> COUNT_SHIFT;
   }
 
   /**
@@ -170,14 +167,19 @@ export class Task<T> extends Future<T> implements SleepingTask {
   uncancel(): number {
     if (this.#cancelBits >= ONE_REQUEST) {
       this.#cancelBits -= ONE_REQUEST;
-      if (this.#cancelBits < ONE_REQUEST) this.#cancelBits = 0; // the last request withdrawn drops an undelivered cancel
+      if (this.#cancelBits < ONE_REQUEST) this.#cancelBits &= ~MUST_CANCEL; // the last one drops an undelivered cancel
     }
-    return this.#cancelBits >> 1;
+    return this.#cancelBits >> COUNT_SHIFT;
   }
 
   /** @returns The task's name. */
   getName(): string {
     return Task.#extras(this)?.name ?? `Task-${this._number()}`;
+  }
+
+  /** @internal The name the task was given, if any: views numbered per loop name the others themselves. */
+  _givenName(): string | undefined {
+    return Task.#extras(this)?.name;
   }
 
   /** @internal The task's number from {@linkcode _taskCounter}: `Task-<number>`. */
@@ -291,8 +293,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
   }
 
-  // Helpers are static, not instance methods: a private instance method
-  // would add a brand slot (8 bytes) to every task.
+  // Helpers are static: a private instance method would add a brand slot (8 bytes) to every task.
 
   static #waitOn(task: Task<unknown>, future: Future<unknown>, loop: EventLoop): void {
     if (future.getLoop() !== loop) {
@@ -304,6 +305,15 @@ export class Task<T> extends Future<T> implements SleepingTask {
       task.#waitingOn = future;
       Task.#deliverPendingCancel(task, future);
     }
+  }
+
+  /** A cancel came back round an await cycle: `task` stops waiting on `awaited` and is cancelled at its own step. */
+  static #leaveCycle(task: Task<unknown>, awaited: Task<unknown>): boolean {
+    awaited._removeWaiter(task); // a second cancel then finds the step queued, not a wait (the invariant holds)
+    task.#waitingOn = null;
+    task.#cancelBits |= MUST_CANCEL;
+    task._wakeSoon();
+    return true;
   }
 
   /** A cancel requested while the task was running goes to what it now waits on. */
@@ -370,16 +380,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
 
   /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
   override toString(): string {
-    const described = this._describeState(); // "pending", "cancelled" or "finished result=…"
-    const space = described.indexOf(" ");
-    let state = space < 0 ? described : described.slice(0, space);
-    if (state === "pending" && this.#cancelBits >= ONE_REQUEST) state = "cancelling";
-    let text = `<Task ${state} name=${this.getName()}`;
-    if (space >= 0) text += described.slice(space);
-    if (this.#waitingOn !== null) text += ` waiting=${String(this.#waitingOn)}`;
-    const createdAt = _taskCreatedAt(this);
-    if (createdAt !== undefined) text += ` created at ${createdAt}`;
-    return text + ">";
+    const on = this.#waitingOn;
+    return _describeTask(this, on === null ? null : on instanceof Task ? _describeTask(on) : String(on)); // one level
   }
 }
 

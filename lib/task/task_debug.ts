@@ -28,12 +28,20 @@ interface ConsoleTask {
 const sites = new WeakMap<Task<unknown>, string>();
 
 /**
+ * In a bundle: the yieldio functions that may stand between user code and
+ * `new Task` (`createTask` → `EventLoop.createTask`, a task group, `run`,
+ * `ensureFuture`); a bundler may prefix or number class names.
+ */
+const TASK_ENTRIES =
+  /^(?:_?\w*EventLoop\d*\.createTask|_?TaskGroup\d*\.createTask|createTask|ensureFuture|gather|shield|run|runSync|runTest)$/;
+
+/**
  * @internal Records where `task` was created and returns its coroutine
  * wrapped to run inside a DevTools console task (as it is when the host has
  * no `console.createTask`).
  */
 export function _debugTask<T>(task: Task<T>, coro: Coro<T>): Coro<T> {
-  const site = creationSite();
+  const site = creationSite(1, TASK_ENTRIES); // new Task → _debugTask → creationSite
   if (site !== undefined) sites.set(task, site);
   // Looked up per task, not once: a host (or a test) may install it after this module loaded.
   const host = console as { createTask?: (name: string) => ConsoleTask };

@@ -4,19 +4,20 @@
  * task table, `DeadlockError` and `loop.inspect()` are all drawn from these
  * rows, so they always agree.
  *
- * Edges come from two places (see `awaited_by.ts`): a task suspended on a
- * future awaits it (`Task._waitingOn()`), and the registry's links, followed
+ * Edges come from `awaited_by.ts`: a task suspended on a future awaits it
+ * (`Task._waitingOn()`) and the children behind it (a gather's), a task
+ * awaits its task groups' children, and links made by hand are followed
  * through plain futures until they reach a task. Nothing here runs unless
  * someone asks; the rows are computed on demand by scanning the pending list.
  *
- * Ids are per loop (1, 2, … in creation order, counted from the loop's own
- * creation), so equal programs get equal ids; task names default to
- * asyncio's thread-wide `Task-N` and do not have that property.
+ * Ids are per loop (1, 2, … in creation order), and a task without a name
+ * is shown as `Task-<id>` rather than by asyncio's thread-wide `Task-N`
+ * (`getName()`), so equal programs give equal rows.
  *
  * @module
  */
 
-import { _linkedWaiters } from "./awaited_by.ts";
+import { _childrenAwaitedBy, _linkedWaiters } from "./awaited_by.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { Task } from "./task.ts";
@@ -27,7 +28,7 @@ import { _describeWait } from "./wait_label.ts";
 export interface TaskRow {
   /** The task's number on its loop: 1, 2, … in creation order, stable while the loop lives. */
   id: number;
-  /** `task.getName()`. */
+  /** The task's name; `Task-<id>` for a task not given one (not `getName()`'s thread-wide number). */
   name: string;
   /** `running`: its step is executing now; `ready`: its next step is queued; `waiting`: suspended. */
   state: "running" | "ready" | "waiting";
@@ -41,24 +42,27 @@ export interface TaskRow {
   createdAt: string | null;
 }
 
-/**
- * @internal The task's id on `loop`: its number among the tasks made in this
- * thread since the loop was (1 for the loop's first task when one loop runs
- * at a time), so ids follow creation order and equal programs get equal ids.
- */
+/** @internal The task's id on `loop`: 1, 2, … in creation order on that loop. */
 export function _taskId(loop: EventLoop, task: Task<unknown>): number {
-  return task._number() - loop._taskBase;
+  return loop._taskId(task);
 }
 
-/** @internal The pending tasks suspended on each awaited object. */
+/**
+ * @internal The pending tasks that await each object: suspended on it, or
+ * awaiting it through what they are suspended on (a gather's children) or a
+ * task group they entered. Built on demand, so those edges cost nothing else.
+ */
 export function _waitIndex(tasks: readonly Task<unknown>[]): Map<unknown, Task<unknown>[]> {
   const index = new Map<unknown, Task<unknown>[]>();
-  for (const task of tasks) {
-    const awaited = task._waitingOn();
-    if (awaited === null) continue;
+  const add = (awaited: unknown, task: Task<unknown>): void => {
     const list = index.get(awaited);
     if (list === undefined) index.set(awaited, [task]);
-    else list.push(task);
+    else if (list[list.length - 1] !== task) list.push(task); // a task's entries come together: once each
+  };
+  for (const task of tasks) {
+    const awaited = task._waitingOn();
+    if (awaited !== null) add(awaited, task);
+    for (const child of _childrenAwaitedBy(task, awaited)) add(child, task);
   }
   return index;
 }
@@ -101,7 +105,7 @@ export function _taskRows(loop: EventLoop): TaskRow[] {
     const settled = awaited === null || isSettled(awaited, loop.time());
     return {
       id: ids[i],
-      name: task.getName(),
+      name: loop._taskLabel(task),
       state: task === loop._currentTask ? "running" : settled ? "ready" : "waiting",
       cancelling: task.cancelling(),
       waitingOn: settled ? null : _describeWait(awaited),

@@ -125,3 +125,35 @@ Deno.test("handleSignals: false leaves SIGINT to the runtime: no finally runs", 
   assertEquals(outcome.signal, "SIGINT", `printed:\n${outcome.out}`);
   assertEquals(outcome.out.trim(), "ready");
 });
+
+/** After run() resolves, and after it rejects because close() threw: SIGINT is the runtime's again. */
+const AFTER_RUN = `
+import { createTask, run, sleep } from "MOD";
+if (FAIL) {
+  // close() reports the task nobody awaited through the default handler, which now throws.
+  console.error = () => { throw new Error("stderr is gone"); };
+}
+try {
+  await run(function* () {
+    createTask((function* () {
+      yield* sleep(0);
+      if (FAIL) throw new Error("nobody awaits this");
+    })());
+    yield* sleep(1);
+  });
+  console.log("run resolved");
+} catch (error) {
+  console.log("run rejected: " + error.message);
+}
+console.log("ready");
+setTimeout(() => console.log("timer done"), 10_000);
+`;
+
+for (const fail of [false, true]) {
+  Deno.test(`after run() ${fail ? "rejects because close() threw" : "resolves"}, SIGINT ends the process`, async () => {
+    const outcome = await inDeno(AFTER_RUN.replaceAll("FAIL", String(fail)), ["ready"]);
+    assertEquals(outcome.signal, "SIGINT", `exited with ${outcome.code}; printed:\n${outcome.out}`);
+    const first = fail ? "run rejected: stderr is gone" : "run resolved";
+    assertEquals(outcome.out.trim().split("\n"), [first, "ready"]);
+  });
+}

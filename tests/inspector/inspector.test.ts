@@ -10,6 +10,8 @@ import {
   renderSnapshot,
   watchSnapshots,
 } from "../../lib/inspector/mod.ts";
+import { _isSnapshot } from "../../lib/inspector/channel.ts";
+import type { LoopSnapshot } from "../../mod.ts";
 
 /** An element stand-in that records the click listener, so a test can press the rendered buttons. */
 class FakeElement implements InspectorElement {
@@ -120,5 +122,63 @@ Deno.test("snapshots published on a BroadcastChannel are rendered by a watcher",
   assertStringIncludes(element.innerHTML, "yieldio inspector — worker 7");
   loop.runOnce();
   loop.runOnce();
+  loop.close();
+});
+
+/** A snapshot as another tab could forge it: markup in every field the page prints, numbers included. */
+function forgedSnapshot(): LoopSnapshot {
+  const evil = `"><img src=x onerror=alert(1)>`;
+  return {
+    time: 0,
+    iteration: 1,
+    state: "idle",
+    virtual: true,
+    ready: 0,
+    timerCount: 1,
+    timers: [{ when: evil, what: evil }],
+    tasks: [{
+      id: evil,
+      name: evil,
+      state: `waiting${evil}`,
+      cancelling: 0,
+      waitingOn: evil,
+      awaitedBy: [],
+      createdAt: null,
+      steps: evil,
+      busyMs: evil,
+    }],
+    warnings: [{ kind: evil, task: null, message: evil }],
+  } as unknown as LoopSnapshot;
+}
+
+Deno.test("renderSnapshot escapes every value of a forged snapshot, numbers and states included", () => {
+  const html = renderSnapshot(forgedSnapshot());
+  assertEquals(html.includes("<img"), false);
+  assertStringIncludes(html, `<tr data-task-id="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;">`);
+  assertStringIncludes(html, `<td>waiting&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</td>`); // no class from a bad state
+});
+
+Deno.test("a watcher drops a message that is not a well-formed snapshot", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const real = loop.inspect();
+  assertEquals(_isSnapshot(real), true);
+  assertEquals(_isSnapshot(JSON.parse(JSON.stringify(real))), true);
+  assertEquals(_isSnapshot(forgedSnapshot()), false);
+  assertEquals(_isSnapshot({ ...real, time: "0" }), false);
+  assertEquals(_isSnapshot({ ...real, tasks: [{}] }), false);
+  assertEquals(_isSnapshot(null), false);
+  const element = new FakeElement();
+  const watcher = watchSnapshots({ element, channel: "inspector-forged" });
+  const forger = new BroadcastChannel("inspector-forged");
+  forger.postMessage({ kind: "yieldio-snapshot", source: "forger", snapshot: forgedSnapshot() });
+  forger.postMessage({ kind: "yieldio-snapshot", source: "forger", snapshot: { ...real, busyMs: "x", tasks: "x" } });
+  forger.postMessage({ kind: "yieldio-snapshot", source: "honest", snapshot: real });
+  for (let i = 0; i < 100 && !element.innerHTML.includes("honest"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  forger.close();
+  watcher.close();
+  assertStringIncludes(element.innerHTML, "yieldio inspector — honest");
+  assertEquals(element.innerHTML.includes("forger"), false);
   loop.close();
 });

@@ -127,3 +127,19 @@ Deno.test("a blocking driver reports its real idle waits to instruments", () => 
     loop.close();
   }
 });
+
+Deno.test("hooks written inline get the loop's task type: task.getName() type-checks as in the README", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const seen: string[] = [];
+  loop.addInstrument({
+    taskSpawned(task) {
+      seen.push(`spawned ${task.getName()}`);
+    },
+    beforeTaskStep(task) {
+      seen.push(`step ${task.getName()} at t=${task.getLoop().time()}`);
+    },
+  });
+  await loop.runUntilComplete(loop.createTask(sleep(5), { name: "napper" }));
+  loop.close();
+  assertEquals(seen, ["spawned napper", "step napper at t=0", "step napper at t=5"]);
+});

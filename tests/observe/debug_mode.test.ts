@@ -18,9 +18,10 @@ import {
   run,
   Semaphore,
   sleep,
+  taskGroup,
 } from "../../mod.ts";
 import { busyWait, captureConsole, captureConsoleAsync } from "../loop/_support.ts";
-import { SteppedLoop } from "./_helpers.ts";
+import { co, SteppedLoop } from "./_helpers.ts";
 
 /** The file of the caller's caller frame: this test file, or the bundle it was built into. */
 function hereFile(): string {
@@ -173,4 +174,39 @@ Deno.test("in debug mode each step runs inside the task's DevTools console task"
   assertEquals(created[1], "child");
   assert(runs >= 4, `${runs} steps ran inside console tasks`);
   assertEquals(coroutineSeen, true);
+});
+
+/** `file:line` of the caller: in a bundle (Node, Chromium) that is the bundle's line, as for the site itself. */
+function callerLine(): string {
+  const frame = (new Error().stack ?? "").split("\n").filter((line) => line.trim().startsWith("at "))[1] ?? "";
+  return frame.replace(/^.*?\(?((?:https?|file):\/\/[^)]*?|\/[^)]*?:\d+):\d+\)?$/, "$1");
+}
+
+Deno.test("a task's creation site is the user's function and line, through createTask, loop.createTask and a task group", async () => {
+  const expected: string[] = [];
+  const sites = await run(function* spawner() {
+    const loop = getRunningLoop();
+    createTask(sleep(10), { name: "a" }), expected.push(`spawner (${callerLine()}:`);
+    loop.createTask(sleep(10), { name: "b" }), expected.push(`spawner (${callerLine()}:`);
+    let sites: (string | null)[] = [];
+    yield* taskGroup(function* inGroup(tg) {
+      tg.createTask(sleep(10), { name: "c" }), expected.push(`inGroup (${callerLine()}:`);
+      yield* sleep(0);
+      sites = loop.inspect().tasks.filter((task) => task.name.length === 1).map((task) => task.createdAt);
+    });
+    return sites;
+  }, { clock: "virtual", debug: true });
+  assertEquals(sites.length, 3);
+  sites.forEach((site, i) => assert(site?.startsWith(expected[i]), `${site} does not start with ${expected[i]}`));
+});
+
+Deno.test("a coroutine handed to a task that has not stepped yet is owned, not reported as never driven", async () => {
+  const stepped = new SteppedLoop({ debug: true });
+  // deno-lint-ignore require-yield
+  await stepped.loop.runUntilComplete(co(function* () {
+    createTask(sleep(10), { name: "unstarted" });
+    getRunningLoop().stop(); // the child's first step would come next iteration
+  }));
+  stepped.loop.close();
+  assertEquals(stepped.reports.map((report) => report.message), ["Task was destroyed but it is pending!"]);
 });

@@ -173,3 +173,35 @@ Deno.test("inspected from inside a task, the loop is running and so is that task
   const closed = loop.inspect();
   assertEquals([closed.state, closed.tasks, closed.timers], ["closed", [], []]);
 });
+
+/** Two unnamed tasks, one of which fails unawaited; another loop makes tasks in between, as a test suite would. */
+async function snapshotOfUnnamedProgram(): Promise<LoopSnapshot> {
+  const stepped = new SteppedLoop();
+  const other = new EventLoop({ clock: "virtual" });
+  stepped.loop.createTask(sleep(50));
+  other.createTask(sleep(1)); // takes a thread-wide Task-N between this loop's tasks
+  stepped.loop.createTask(co(function* () {
+    yield* sleep(0);
+    throw new RangeError("lost");
+  }));
+  await other.runUntilComplete(sleep(1));
+  other.close();
+  stepped.step(2);
+  const snapshot = stepped.loop.inspect();
+  stepped.close();
+  return snapshot;
+}
+
+Deno.test("inspect() names unnamed tasks by their per-loop id, so equal programs match whatever ran before", async () => {
+  const first = await snapshotOfUnnamedProgram();
+  const second = await snapshotOfUnnamedProgram();
+  assertEquals(second, first);
+  assertEquals(first.tasks.map(({ id, name, waitingOn }) => ({ id, name, waitingOn })), [
+    { id: 1, name: "Task-1", waitingOn: "sleep until t=50" },
+  ]);
+  assertEquals(first.warnings, [{
+    kind: "unretrieved",
+    task: null,
+    message: "<Task finished name=Task-2 exception=RangeError: lost> failed and nobody retrieved its exception",
+  }]);
+});
