@@ -93,7 +93,7 @@ if (import.meta.main) {
   const failures = await sweep(racy);
   console.log(`exploreSeeds over seeds 1..${SEEDS}: ${failures.length} fail.`);
   const [{ seed, error }] = failures;
-  console.log(`The first failing seed is ${seed}: ${error}`);
+  console.log(`The first failing seed is ${seed}: ${error.cause}`);
   console.log(`\nReplaying seed ${seed}:`);
   try {
     await runTest(racy, { seed, shuffle: "all" });

@@ -137,6 +137,7 @@ const TESTING_EXPECTED = [
   "SanitizerError",
   "SeededError",
   "Sequencer",
+  "TimeLimitError",
   "assertCheckpoints",
   "assertNoCheckpoints",
   "exploreSeeds",

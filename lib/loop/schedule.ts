@@ -12,7 +12,10 @@
  * - `"all"`: both, and every callback of an iteration.
  *
  * The generator is mulberry32 — 32-bit integer arithmetic only — so one seed
- * gives the same order in every runtime.
+ * gives the same order in every runtime, for programs that do not wait on
+ * the host: a host wake-up (`fromPromise`, `toThread`, `Channel`) arrives
+ * between host slices, which end on real time, so the iteration it lands in
+ * is not the seed's to choose.
  *
  * @module
  */
@@ -25,7 +28,11 @@ export type ShuffleMode = "timers" | "tasks" | "all";
 
 /** The `schedule` option of a loop. */
 export interface ScheduleOptions {
-  /** Any integer; the same seed gives the same order everywhere. */
+  /**
+   * Any safe integer; the same seed gives the same order everywhere. The
+   * generator's state is 32 bits: seeds 0..2^32-1 are used as they are, and
+   * the high bits of larger ones are folded in (so 1 and 2^32+1 differ).
+   */
   seed: number;
   /** What to permute (default `"all"`). */
   shuffle?: ShuffleMode;
@@ -34,6 +41,8 @@ export interface ScheduleOptions {
 const MODES: readonly ShuffleMode[] = ["timers", "tasks", "all"];
 /** Timer sequence numbers stay below 2^21 in the low bits of a seeded key. */
 const SEQ_BITS = 2 ** 21;
+/** An odd constant (2^32 / golden ratio): multiplying by it folds a seed's high bits into all 32 of the state. */
+const FOLD = 0x9e3779b1;
 
 /** @internal A seeded permutation source for one loop. */
 export class Schedule {
@@ -59,7 +68,7 @@ export class Schedule {
     }
     this.seed = seed;
     this.shuffle = shuffle;
-    this.#state = seed | 0;
+    this.#state = seedState(seed);
   }
 
   /** The next unsigned 32-bit number (mulberry32). */
@@ -84,4 +93,14 @@ export class Schedule {
     if (this.shuffle === "timers" || count < 2) return;
     ready.shuffleHead(count, this.shuffle === "all" ? null : isTaskStep, this);
   }
+}
+
+/**
+ * A seed's 32-bit starting state: its low 32 bits, xored with its high bits
+ * times an odd constant — the identity for seeds 0..2^32-1 (their traces are
+ * pinned), and distinct for seeds that differ only above bit 31.
+ */
+function seedState(seed: number): number {
+  const high = Math.floor(seed / 2 ** 32);
+  return (seed >>> 0 ^ Math.imul(high, FOLD)) | 0;
 }

@@ -1,7 +1,8 @@
 /**
  * The checks every entry of the testing kit applies to its options, so a bad
  * seed or shuffle mode is refused at the call with one wording everywhere
- * (`runTest: seed expects a safe integer, got "x" (a string)`).
+ * (`runTest: seed expects a safe integer, got "x" (a string)`), and the one
+ * wording of a replay hint.
  *
  * @module
  */
@@ -11,6 +12,12 @@ import type { ShuffleMode } from "../loop/schedule.ts";
 
 /** The shuffle modes a loop's schedule accepts (`lib/loop/schedule.ts` owns their meaning). */
 export const SHUFFLE_MODES: readonly ShuffleMode[] = ["timers", "tasks", "all"];
+
+/**
+ * Which entry ran the failing program; it decides the replay call a message
+ * shows, since `exploreSeeds` passes the seed to `main` and `runTest` does not.
+ */
+export type RunBy = "runTest" | "exploreSeeds";
 
 /**
  * @returns `seed`, checked.
@@ -47,6 +54,20 @@ export function checkFlag(value: unknown, name: string, caller: string): boolean
 }
 
 /**
+ * @returns `maxTime` checked, or null for no limit (undefined).
+ * @throws {TypeError} When it is not a number.
+ * @throws {RangeError} When it is negative or NaN.
+ */
+export function checkMaxTime(maxTime: unknown, caller: string): number | null {
+  if (maxTime === undefined) return null;
+  if (typeof maxTime !== "number") {
+    throw new TypeError(`${caller}: maxTime expects virtual milliseconds (a number), got ${describeValue(maxTime)}`);
+  }
+  if (!(maxTime >= 0)) throw new RangeError(`${caller}: maxTime expects a non-negative number, got ${maxTime}`);
+  return maxTime;
+}
+
+/**
  * @throws {TypeError} When `options` is neither undefined nor an object.
  */
 export function checkOptions(options: unknown, caller: string): void {
@@ -60,8 +81,16 @@ export function describeSchedule(seed: number, shuffle: ShuffleMode): string {
   return `seed ${seed} (shuffle "${shuffle}")`;
 }
 
-/** The replay hint every seeded failure carries. */
-export function replayHint(seed: number, shuffle: ShuffleMode): string {
-  return `replay it with runTest(main, { seed: ${seed}, shuffle: "${shuffle}" }), ` +
-    `or YIELDIO_SEED=${seed} YIELDIO_SHUFFLE=${shuffle} (?yieldio_seed=${seed}&yieldio_shuffle=${shuffle} in a page)`;
+/**
+ * The replay hint every seeded failure carries. A sweep's `main` takes the
+ * seed (it may draw its own randomness from it), so its replay calls
+ * `main(seed)`; the environment variables replay it only where the sweep's
+ * seeds come from `seedsToExplore()`.
+ */
+export function replayHint(seed: number, shuffle: ShuffleMode, by: RunBy = "runTest"): string {
+  const call = by === "runTest" ? "main" : `() => main(${seed})`;
+  const env =
+    `YIELDIO_SEED=${seed} YIELDIO_SHUFFLE=${shuffle} (?yieldio_seed=${seed}&yieldio_shuffle=${shuffle} in a page)`;
+  return `replay it with runTest(${call}, { seed: ${seed}, shuffle: "${shuffle}" }), or ${env}` +
+    (by === "runTest" ? "" : " if the sweep takes its seeds from seedsToExplore()");
 }

@@ -7,6 +7,8 @@
  *
  * The snapshot is taken inside the test's own task as its body finishes,
  * before `run()` cancels what is left: a leak is named as the body left it.
+ * The reports are kept whole, so that a run that fails anyway can still
+ * surface them (the body's error alone would hide a worker's root cause).
  *
  * @module
  */
@@ -21,15 +23,15 @@ export class Sanitizer {
   #loop: EventLoop;
   /** What the body left, found by {@linkcode snapshot}. */
   #left: Leak[] = [];
-  /** What reached the exception handler, from installation to close. */
-  #reports: Leak[] = [];
+  /** What reached the exception handler, from installation to close, in arrival order. */
+  #reports: ExceptionContext[] = [];
 
   /** Tracks undriven coroutines on `loop` and takes over its exception handler. */
   constructor(loop: EventLoop) {
     this.#loop = loop;
     loop._trackUndriven();
     loop.setExceptionHandler((_loop, context) => {
-      this.#reports.push({ kind: "exception", description: describeReport(context) });
+      this.#reports.push(context);
     });
   }
 
@@ -66,7 +68,25 @@ export class Sanitizer {
 
   /** @returns Everything found: what the body left, then the handler's reports. */
   leaks(): Leak[] {
-    return [...this.#left, ...this.#reports];
+    return [...this.#left, ...this.reports()];
+  }
+
+  /** @returns The handler's reports, one line each, in {@linkcode contexts} order. */
+  reports(): Leak[] {
+    return this.contexts().map((context) => ({ kind: "exception", description: describeReport(context) }));
+  }
+
+  /**
+   * @returns The handler's reports as the loop made them: in arrival order,
+   * except that exceptions never retrieved come last, sorted — one can be
+   * reported early, when the garbage collector frees its future, so arrival
+   * order depends on GC timing and a seed would not replay the same list.
+   */
+  contexts(): ExceptionContext[] {
+    const collectable = (context: ExceptionContext) => context.message.endsWith("exception was never retrieved");
+    const unseen = this.#reports.filter(collectable).map((context) => ({ context, key: describeReport(context) }));
+    unseen.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    return [...this.#reports.filter((context) => !collectable(context)), ...unseen.map(({ context }) => context)];
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * `exploreSeeds`: one program under many seeded schedules, to find the
  * orders in which it fails. Each run is a `runTest` run, so each failure
- * replays exactly from its seed.
+ * replays exactly from its seed — for programs that do not wait on the host
+ * (`fromPromise`, `toThread`, `Channel`): a host wake-up arrives between
+ * host slices, which end on real time, so where it lands can differ by run.
+ * Every failure carries its seed, whatever prints it.
  *
  * @module
  */
@@ -9,8 +12,9 @@
 import { describeValue } from "../_describe.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkFlag, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
+import { checkFlag, checkMaxTime, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
 import { runOneTest } from "./_test_run.ts";
+import { type SanitizerError, SeededError, type TimeLimitError } from "./errors.ts";
 
 /** Options for {@linkcode exploreSeeds}. */
 export interface ExploreOptions {
@@ -20,14 +24,25 @@ export interface ExploreOptions {
   shuffle?: ShuffleMode;
   /** Count leaks as failures, as `runTest` does (default true). */
   sanitize?: boolean;
+  /**
+   * Fail a seed with a `TimeLimitError` when its virtual clock would jump
+   * past this many ms, as `runTest` does, so a livelocking seed ends the run
+   * named instead of hanging the sweep. Default: no bound.
+   */
+  maxTime?: number;
 }
 
 /** A seed under which the program failed. */
 export interface SeedFailure {
   /** The seed: `runTest(() => main(seed), { seed, shuffle })` replays the failure. */
   seed: number;
-  /** What the program threw, unchanged; or a `SanitizerError` listing what it left behind. */
-  error: unknown;
+  /**
+   * Why, with the seed and its replay call in the message: a `SeededError`
+   * whose `cause` is what the program threw (and whose `reports` list what
+   * other tasks reported meanwhile), a `SanitizerError` listing what it left
+   * behind, or a `TimeLimitError` when it ran past `maxTime`.
+   */
+  error: SeededError | SanitizerError | TimeLimitError;
 }
 
 /** What {@linkcode exploreSeeds} found. */
@@ -43,14 +58,18 @@ export interface ExploreResult {
 /**
  * Runs `main` once per seed, each time on a fresh virtual loop whose seeded
  * schedule permutes what FIFO order would fix, and collects the failures. The
- * same seed gives the same order on every run and in every runtime, so a
- * failure found here replays with `runTest(() => main(seed), { seed, shuffle })`.
+ * same seed gives the same order on every run and in every runtime (for a
+ * program that does not wait on the host), so a failure found here replays
+ * with `runTest(() => main(seed), { seed, shuffle })` — the hint each
+ * failure's message ends with.
  *
  * @param main Makes the program for one seed (called with the seed, which it may use for its own randomness).
- * @param options The seeds, the shuffle mode, the sanitizer.
+ * @param options The seeds, the shuffle mode, the sanitizer, the time bound.
  * @returns A promise of the failures with their seeds.
- * @throws {TypeError} When `main` is not a function, or an option has the wrong type.
- * @throws {RangeError} For a seed that is not a safe integer, a negative count, or an unknown shuffle mode.
+ * @throws {TypeError} When `main` is not a function or returns no coroutine (thrown at once, not
+ *   counted once per seed), or an option has the wrong type.
+ * @throws {RangeError} For a seed that is not a safe integer, a negative count or `maxTime`, or an
+ *   unknown shuffle mode.
  *
  * @example A check-then-act race that FIFO order hides
  * ```ts
@@ -75,9 +94,9 @@ export interface ExploreResult {
  * const { failures } = await exploreSeeds(program, { seeds: 50, shuffle: "tasks" });
  * assert(failures.length > 0);
  * const [{ seed, error }] = failures;
- * assertEquals(String(error), "RangeError: balance went negative: -60");
+ * assertEquals([error.seed, String(error.cause)], [seed, "RangeError: balance went negative: -60"]);
  * const replay = await runTest(program, { seed, shuffle: "tasks" }).catch((e) => e.cause);
- * assertEquals(String(replay), String(error));
+ * assertEquals(String(replay), String(error.cause));
  * ```
  */
 export async function exploreSeeds(
@@ -95,13 +114,16 @@ export async function exploreSeeds(
   const seeds = seedList(options.seeds, caller);
   const shuffle = options.shuffle === undefined ? "all" : checkShuffle(options.shuffle, caller);
   const sanitize = options.sanitize === undefined ? true : checkFlag(options.sanitize, "sanitize", caller);
+  const maxTime = checkMaxTime(options.maxTime, caller);
   const failures: SeedFailure[] = [];
   for (const seed of seeds) {
-    try {
-      await runOneTest(() => main(seed), { schedule: { seed, shuffle }, sanitize }, caller);
-    } catch (error) {
-      failures.push({ seed, error });
-    }
+    const schedule = { seed, shuffle };
+    const outcome = await runOneTest(() => main(seed), { schedule, sanitize, maxTime, runBy: "exploreSeeds" }, caller);
+    if (outcome.ok) continue;
+    const error = outcome.kit
+      ? outcome.error
+      : new SeededError(outcome.error, { ...schedule, runBy: "exploreSeeds", reports: outcome.reports });
+    failures.push({ seed, error });
   }
   return { failures, runs: seeds.length, shuffle };
 }

@@ -29,6 +29,7 @@
  * const seed = failures[0].seed;
  * const replayed = await runTest(twoWithdrawals, { seed, shuffle: "all" }).catch((error) => error);
  * assertEquals([replayed.seed, replayed.cause.message], [seed, "overdrawn: -60"]);
+ * assertEquals(replayed.cause.message, (failures[0].error.cause as Error).message);
  * ```
  *
  * @module
@@ -36,8 +37,18 @@
 
 export { runTest, type RunTestOptions } from "./run_test.ts";
 export { type ExploreOptions, type ExploreResult, exploreSeeds, type SeedFailure } from "./explore_seeds.ts";
-export { type SeedSettings, seedSettings, seedSettingsFromQuery, seedsToExplore } from "./seed_source.ts";
+export { type SeedSettings, seedSettings, seedSettingsFromQuery, seedsToExplore } from "./seed_settings.ts";
 export { waitAllTasksBlocked } from "./wait_all_tasks_blocked.ts";
 export { Sequencer } from "./sequencer.ts";
 export { assertCheckpoints, assertNoCheckpoints } from "./checkpoints.ts";
-export { CheckpointError, type Leak, SanitizerError, SeededError } from "./errors.ts";
+export {
+  CheckpointError,
+  type Leak,
+  SanitizerError,
+  type SanitizerErrorOptions,
+  type ScheduleInfo,
+  SeededError,
+  type SeededErrorOptions,
+  TimeLimitError,
+  type TimeLimitErrorOptions,
+} from "./errors.ts";

@@ -17,6 +17,11 @@
  * a combinator leaves running is waited for, and the errors of all children
  * are re-raised together. The invariants, checked after the run:
  *
+ * - no wake-up is lost: at every half-ms point (nothing is ready then) no
+ *   task is parked on a done future — checked as it happens, before the
+ *   canceller can cancel a stuck task and hide it — and a stall that is not
+ *   of that kind runs into the virtual `TIME_LIMIT` (a `TimeLimitError`
+ *   naming the seed and the task tree) instead of ticking time forever;
  * - no task is left pending when the roots are done;
  * - every node's `finally` ran exactly once (a node whose task was cancelled
  *   before its first step never started, and is not counted);
@@ -56,6 +61,7 @@ import {
   waitFor,
 } from "../../mod.ts";
 import { exploreSeeds, seedsToExplore } from "../../lib/testing/mod.ts";
+import { watchForLostWakeUps } from "../testing/_lost_wake_ups.ts";
 import { seededRandom } from "../loop/_support.ts";
 import { timersLeft } from "./_helpers.ts";
 
@@ -63,6 +69,12 @@ import { timersLeft } from "./_helpers.ts";
 const SEEDS = 8;
 const ROOTS = 400;
 const MAX_DEPTH = 3;
+/**
+ * Virtual ms a seed may run (healthy seeds end well before): past it the
+ * canceller and the monitor would tick forever over a stall, so exploreSeeds'
+ * `maxTime` ends the seed with a TimeLimitError instead.
+ */
+const TIME_LIMIT = 10_000;
 
 /** An error thrown on purpose; its identity is what the accounting follows. */
 class Boom extends Error {
@@ -72,18 +84,8 @@ class Boom extends Error {
   }
 }
 
-const KINDS = [
-  "leaf",
-  "leaf",
-  "timeout",
-  "waitFor",
-  "group",
-  "group",
-  "gather",
-  "shield",
-  "wait",
-  "asCompleted",
-] as const;
+// deno-fmt-ignore
+const KINDS = ["leaf", "leaf", "timeout", "waitFor", "group", "group", "gather", "shield", "wait", "asCompleted"] as const;
 type Kind = typeof KINDS[number];
 
 /** The random program for one seed, and what it observed. */
@@ -155,24 +157,7 @@ class Program {
   }
 
   run(kind: Kind, depth: number): Coro<number> {
-    switch (kind) {
-      case "leaf":
-        return this.leaf();
-      case "timeout":
-        return this.withTimeout(depth);
-      case "waitFor":
-        return this.withWaitFor(depth);
-      case "group":
-        return this.group(depth);
-      case "gather":
-        return this.gathered(depth);
-      case "shield":
-        return this.shielded(depth);
-      case "wait":
-        return this.waited(depth);
-      case "asCompleted":
-        return this.completed(depth);
-    }
+    return kind === "leaf" ? this.leaf() : NODE_BODIES[kind].call(this, depth);
   }
 
   *leaf(): Coro<number> {
@@ -353,6 +338,17 @@ class Program {
   }
 }
 
+/** What each kind of node (but a leaf) runs. */
+const NODE_BODIES: Record<Exclude<Kind, "leaf">, (this: Program, depth: number) => Coro<number>> = {
+  timeout: Program.prototype.withTimeout,
+  waitFor: Program.prototype.withWaitFor,
+  group: Program.prototype.group,
+  gather: Program.prototype.gathered,
+  shield: Program.prototype.shielded,
+  wait: Program.prototype.waited,
+  asCompleted: Program.prototype.completed,
+};
+
 /** Every Boom inside an outcome, following ExceptionGroups (not causes: a TimeoutError's is a CancelledError). */
 function boomsIn(outcome: unknown, found: Boom[], unexpected: unknown[]): void {
   if (outcome instanceof Boom) found.push(outcome);
@@ -382,6 +378,8 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
   const roots = Array.from({ length: ROOTS }, () => createTask(program.root()));
   program.tasks.push(...roots as Task<unknown>[]);
   const canceller = createTask(program.canceller());
+  const lostWakeUps: string[] = [];
+  const monitor = createTask(watchForLostWakeUps(() => !program.rootsDone, (what) => lostWakeUps.push(what)));
   for (const root of roots) {
     try {
       outcomes.push(yield* root);
@@ -390,7 +388,8 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
     }
   }
   program.rootsDone = true;
-  const pendingAfterRoots = [...allTasks()].filter((task) => task !== main && task !== canceller).map(String);
+  const pendingAfterRoots = [...allTasks()].filter((task) => ![main, canceller, monitor].includes(task)).map(String);
+  const checks = yield* monitor;
   canceller.cancel();
   try {
     yield* canceller;
@@ -408,6 +407,8 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
     .map(([id, n]) => `node ${id}: entered ${n}, finally ran ${program.exited.get(id) ?? 0} times`);
   assertEquals(
     {
+      monitorRan: checks > 0,
+      lostWakeUps,
       pendingAfterRoots,
       timersLeft: timers,
       finallyNotOnce,
@@ -416,6 +417,8 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
       contractViolations: program.violations,
     },
     {
+      monitorRan: true,
+      lostWakeUps: [],
       pendingAfterRoots: [],
       timersLeft: 0,
       finallyNotOnce: [],
@@ -436,8 +439,13 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
 Deno.test("stress: random trees of combinators under random cancels keep every invariant (shuffled schedules, virtual time)", async () => {
   const stats: SeedStats[] = [];
   const seeds = seedsToExplore(SEEDS);
-  const { failures } = await exploreSeeds((seed) => runSeed(seed, stats), { seeds, shuffle: "all" });
-  assertEquals(failures.map(({ seed, error }) => `seed ${seed}: ${error}`), [], "failing seeds (each replays alone)");
+  const { failures } = await exploreSeeds((seed) => runSeed(seed, stats), {
+    seeds,
+    shuffle: "all",
+    maxTime: TIME_LIMIT,
+  });
+  // Each failure's message names its seed and how to replay it.
+  assertEquals(failures.map(({ error }) => String(error)), [], "failing seeds (each replays alone)");
   const total = { tasks: 0, cancels: 0, errors: 0 };
   const kinds = new Set<Kind>();
   for (const seed of stats) {

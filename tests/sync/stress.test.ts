@@ -6,11 +6,18 @@
  * random — often in the same iteration as the put, get or release that woke
  * them, because every delay is a small whole number of ms on virtual time.
  *
+ * Workers fail now and then with a tagged error while they hold the lock and
+ * a slot, and producers after a put.
+ *
  * Each seed checks: no item lost or duplicated; `join()` returns exactly when
  * the last item is marked done (not before, not an iteration of virtual time
- * later); mutual exclusion and the slot bound hold throughout; after the
- * shutdown no waiter is left in any line and no task is left; and no deadlock
- * (a stuck virtual loop raises DeadlockError). Each seed runs through
+ * later); mutual exclusion and the slot bound hold throughout; no wake-up is
+ * lost (at each half-ms point no waiter is parked while what it waits for is
+ * free, and no task is parked on a done future); every body's `finally` runs
+ * exactly once; every tagged error surfaces exactly once (caught by its
+ * consumer, or as its producer's exception); after the shutdown no waiter is
+ * left in any line and no task is left; and no deadlock (a stuck virtual loop
+ * raises DeadlockError). Each seed runs through
  * `exploreSeeds` with `shuffle: "all"`: the seed chooses the program and the
  * loop's schedule, which permutes every ready batch, so wake-ups race in
  * orders FIFO never produces; the sanitizer adds that nothing is left behind
@@ -32,6 +39,7 @@ import {
   type Task,
 } from "../../mod.ts";
 import { exploreSeeds, seedsToExplore } from "../../lib/testing/mod.ts";
+import { parkedOnDoneFutures } from "../testing/_lost_wake_ups.ts";
 
 /** Seeds per run: YIELDIO_SEEDS for a longer sweep, YIELDIO_SEED to replay one. */
 const SEEDS = 200;
@@ -53,10 +61,19 @@ function prng(seed: number): (n: number) => number {
   };
 }
 
+/** An error thrown on purpose; its identity is what the accounting follows. */
+class Tagged extends Error {
+  constructor(readonly tag: number) {
+    super(`tagged ${tag}`);
+    this.name = "Tagged";
+  }
+}
+
 interface Outcome {
   put: number;
   cancels: number;
   joinWaited: boolean;
+  errors: number;
 }
 
 function* scenario(seed: number): Coro<Outcome> {
@@ -72,6 +89,26 @@ function* scenario(seed: number): Coro<Outcome> {
   let lastDoneAt = -1;
   let producing = true;
   let quiescentChecks = 0;
+  /** Each body that started, and how many times its `finally` ran. */
+  const finallyRuns = new Map<string, number>();
+  const enter = (what: string) => {
+    const id = `${what} ${finallyRuns.size + 1}`;
+    finallyRuns.set(id, 0);
+    return id;
+  };
+  const exit = (id: string) => finallyRuns.set(id, finallyRuns.get(id)! + 1);
+  const thrown = new Set<Tagged>();
+  const surfaced = new Map<Tagged, number>();
+  const fail = () => {
+    const error = new Tagged(thrown.size + 1);
+    thrown.add(error);
+    return error;
+  };
+  /** Counts a tagged error where it surfaced; anything else (a cancel, a failed assert) goes on. */
+  const surface = (error: unknown) => {
+    if (!(error instanceof Tagged)) throw error;
+    surfaced.set(error, (surfaced.get(error) ?? 0) + 1);
+  };
 
   const markDone = () => {
     q.taskDone();
@@ -84,6 +121,14 @@ function* scenario(seed: number): Coro<Outcome> {
     got.add(item);
   };
   function* work(): Coro<void> {
+    const id = enter("work");
+    try {
+      yield* holdAndWork();
+    } finally {
+      exit(id);
+    }
+  }
+  function* holdAndWork(): Coro<void> {
     yield* slots.hold(function* () {
       inSlots++;
       try {
@@ -94,6 +139,7 @@ function* scenario(seed: number): Coro<Outcome> {
           try {
             assertEquals(inLock, 1, "two tasks inside the lock");
             yield* sleep(random(2));
+            if (random(10) === 0) throw fail(); // with the lock and a slot held: both must be released
           } finally {
             inLock--;
           }
@@ -105,14 +151,28 @@ function* scenario(seed: number): Coro<Outcome> {
   }
 
   function* producer(p: number, count: number): Coro<void> {
-    for (let i = 0; i < count; i++) {
-      yield* sleep(random(3));
-      const item = p * 1000 + i;
-      yield* q.put(item);
-      put.add(item); // in the same step as the put: no getter has run yet
+    const id = enter("producer");
+    try {
+      for (let i = 0; i < count; i++) {
+        yield* sleep(random(3));
+        const item = p * 1000 + i;
+        yield* q.put(item);
+        put.add(item); // in the same step as the put: no getter has run yet
+        if (random(40) === 0) throw fail(); // surfaces as this producer's exception
+      }
+    } finally {
+      exit(id);
     }
   }
   function* getLoopConsumer(): Coro<void> {
+    const id = enter("consumer");
+    try {
+      yield* getLoop();
+    } finally {
+      exit(id);
+    }
+  }
+  function* getLoop(): Coro<void> {
     for (;;) {
       let item: number;
       try {
@@ -124,21 +184,31 @@ function* scenario(seed: number): Coro<Outcome> {
       take(item);
       try {
         yield* work();
+      } catch (e) {
+        surface(e);
       } finally {
         markDone();
       }
     }
   }
   function* forEachConsumer(): Coro<void> {
-    yield* q.forEach(function* (item) {
-      take(item);
-      try {
-        yield* work();
-      } finally {
-        done++; // forEach calls taskDone() itself, in the same step, right after this body
-        lastDoneAt = loop.time();
-      }
-    });
+    const id = enter("consumer");
+    try {
+      yield* q.forEach(forEachBody);
+    } finally {
+      exit(id);
+    }
+  }
+  function* forEachBody(item: number): Coro<void> {
+    take(item);
+    try {
+      yield* work();
+    } catch (e) {
+      surface(e);
+    } finally {
+      done++; // forEach calls taskDone() itself, in the same step, right after this body
+      lastDoneAt = loop.time();
+    }
   }
   function* barger(): Coro<void> {
     // Only while producing: afterwards nothing may rescue an item a lost wake-up stranded.
@@ -170,6 +240,7 @@ function* scenario(seed: number): Coro<Outcome> {
       assert(q.full() || waiting(q, "putters") === 0, `room waits while putters wait: ${q}`);
       assert(lock.locked() || waiting(lock, "waiters") === 0, `a free lock while tasks wait: ${lock}`);
       assert(inSlots === slotCount || waiting(slots, "waiters") === 0, `a free slot while tasks wait: ${slots}`);
+      assertEquals(parkedOnDoneFutures(), [], "tasks parked on done futures: lost wake-ups");
       quiescentChecks++;
       yield* sleep(1);
     }
@@ -199,7 +270,7 @@ function* scenario(seed: number): Coro<Outcome> {
     try {
       yield* task;
     } catch (e) {
-      if (!(e instanceof CancelledError)) throw e;
+      if (!(e instanceof CancelledError)) surface(e);
     }
   }
   producing = false;
@@ -226,7 +297,10 @@ function* scenario(seed: number): Coro<Outcome> {
   assertEquals(String(lock), "<Lock unlocked>", "lock held or waiters left");
   assertEquals(loop._pendingTasks().length, 1, "tasks left behind");
   assert(quiescentChecks > 0, "the monitor never ran");
-  return { put: put.size, cancels, joinWaited: joinWaits };
+  assertEquals([...finallyRuns].filter(([, runs]) => runs !== 1), [], "bodies whose finally ran other than once");
+  const notOnce = [...thrown].filter((error) => surfaced.get(error) !== 1);
+  assertEquals(notOnce.map((e) => `${e.message}: ${surfaced.get(e) ?? 0}`), [], "errors not surfaced exactly once");
+  return { put: put.size, cancels, joinWaited: joinWaits, errors: thrown.size };
 }
 
 Deno.test("stress: seeds of producers, consumers, a bounded queue, semaphores, a lock and random cancels (shuffled)", async () => {
@@ -235,7 +309,8 @@ Deno.test("stress: seeds of producers, consumers, a bounded queue, semaphores, a
   const { failures } = await exploreSeeds(function* (seed) {
     outcomes.push(yield* scenario(seed));
   }, { seeds, shuffle: "all" });
-  assertEquals(failures.map(({ seed, error }) => `seed ${seed}: ${error}`), [], "failing seeds (each replays alone)");
+  // Each failure's message names its seed and how to replay it.
+  assertEquals(failures.map(({ error }) => String(error)), [], "failing seeds (each replays alone)");
   const items = outcomes.reduce((sum, o) => sum + o.put, 0);
   const cancels = outcomes.reduce((sum, o) => sum + o.cancels, 0);
   const joinsThatWaited = outcomes.filter((o) => o.joinWaited).length;
@@ -243,4 +318,6 @@ Deno.test("stress: seeds of producers, consumers, a bounded queue, semaphores, a
   assert(items > seeds.length * 20, `only ${items} items in all`);
   assert(cancels > seeds.length, `only ${cancels} cancellations in all`);
   assert(joinsThatWaited > seeds.length / 2, `join() had to wait in only ${joinsThatWaited} seeds`);
+  const errors = outcomes.reduce((sum, o) => sum + o.errors, 0);
+  assert(errors > seeds.length, `only ${errors} tagged errors in all`);
 });

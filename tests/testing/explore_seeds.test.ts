@@ -5,8 +5,15 @@
  * exactly from its seed.
  */
 
-import { assert, assertEquals, assertGreaterOrEqual, assertInstanceOf, assertRejects } from "@std/assert";
-import { type Coro, createTask, getRunningLoop, sleep, type Task } from "../../mod.ts";
+import {
+  assert,
+  assertEquals,
+  assertGreaterOrEqual,
+  assertInstanceOf,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import { type Coro, createTask, DeadlockError, Event, getRunningLoop, sleep, type Task } from "../../mod.ts";
 import { exploreSeeds, runTest, SanitizerError, SeededError } from "../../lib/testing/mod.ts";
 
 /**
@@ -90,7 +97,14 @@ Deno.test("failures come back with their seeds, and each replays exactly from it
   assertEquals(runs, 30);
   assert(failures.length > 0 && failures.length < 30, `${failures.length} failures`);
   for (const { seed, error } of failures) {
-    assertEquals(String(error), "Error: ran ba");
+    // Every failure carries its seed and the replay call of a seed-taking main, whatever prints it.
+    assertInstanceOf(error, SeededError);
+    assertEquals([error.seed, error.shuffle, String(error.cause)], [seed, "tasks", "Error: ran ba"]);
+    assertStringIncludes(error.message, `failed under seed ${seed} (shuffle "tasks"): Error: ran ba`);
+    assertStringIncludes(
+      error.message,
+      `replay it with runTest(() => main(${seed}), { seed: ${seed}, shuffle: "tasks" })`,
+    );
     const replay = await assertRejects(() => runTest(orderSensitive, { seed, shuffle: "tasks" }), SeededError);
     assertEquals([replay.seed, String(replay.cause)], [seed, "Error: ran ba"]);
   }
@@ -108,7 +122,37 @@ Deno.test("exploreSeeds counts leaks as failures unless sanitize is false", asyn
   assertEquals(failures.length, 1);
   assertInstanceOf(failures[0].error, SanitizerError);
   assertEquals((failures[0].error as SanitizerError).seed, 9);
+  assertStringIncludes(failures[0].error.message, 'replay it with runTest(() => main(9), { seed: 9, shuffle: "all" })');
   assertEquals((await exploreSeeds(leaky, { seeds: [9], sanitize: false })).failures, []);
+});
+
+Deno.test("a seed whose body fails keeps what other tasks reported in its SeededError", async () => {
+  const { failures } = await exploreSeeds(function* () {
+    createTask(
+      (function* () {
+        yield* sleep(1);
+        throw new Error("ROOT CAUSE");
+      })(),
+      { name: "worker" },
+    );
+    yield* new Event().wait(); // the worker would have set it
+  }, { seeds: [5] });
+  const [{ error }] = failures;
+  assertInstanceOf(error, SeededError);
+  assertInstanceOf(error.cause, DeadlockError);
+  assertEquals(error.reports.length, 1);
+  assertStringIncludes(error.reports[0].description, "Task exception was never retrieved: Error: ROOT CAUSE");
+  assertStringIncludes(error.message, "Error: ROOT CAUSE");
+});
+
+Deno.test("a main that makes no coroutine is one TypeError at the call, not a failure per seed", async () => {
+  let calls = 0;
+  const notACoroutine = (() => {
+    calls++;
+    return Promise.resolve();
+  }) as unknown as () => Coro<void>;
+  await assertRejects(() => exploreSeeds(notACoroutine, { seeds: 3 }), TypeError, "a Promise");
+  assertEquals(calls, 1);
 });
 
 Deno.test("bad exploreSeeds arguments are typed errors naming the value", async () => {

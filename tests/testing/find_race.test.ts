@@ -15,10 +15,14 @@ Deno.test("the racy program passes in FIFO order", async () => {
 Deno.test("exploreSeeds finds it failing for some seed in 1..200, and that seed replays the failure", async () => {
   const failures = await sweep(racy);
   assert(failures.length > 0, `no seed in 1..${SEEDS} found the race`);
-  for (const { error } of failures) assertInstanceOf(error, Overdrawn);
+  for (const { seed, error } of failures) {
+    assertInstanceOf(error, SeededError);
+    assertInstanceOf(error.cause, Overdrawn);
+    assertEquals(error.seed, seed);
+  }
   const { seed, error } = failures[0];
   const replayed = await assertRejects(() => runTest(racy, { seed, shuffle: "all" }), SeededError);
-  assertEquals([replayed.seed, replayed.shuffle, String(replayed.cause)], [seed, "all", String(error)]);
+  assertEquals([replayed.seed, replayed.shuffle, String(replayed.cause)], [seed, "all", String(error.cause)]);
   assertStringIncludes(replayed.message, `YIELDIO_SEED=${seed}`);
 });
 

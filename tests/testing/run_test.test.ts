@@ -4,7 +4,7 @@
  */
 
 import { assertEquals, assertInstanceOf, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
-import { type Coro, createTask, getRunningLoop, sleep } from "../../mod.ts";
+import { type Coro, createTask, DeadlockError, Event, getRunningLoop, sleep } from "../../mod.ts";
 import { runTest, SanitizerError, SeededError } from "../../lib/testing/mod.ts";
 
 /** The leaks a body leaves, as `kind: description` lines (FIFO order, so the environment's seed cannot matter). */
@@ -122,6 +122,7 @@ Deno.test("under a seed the error carries the seed, the original as its cause, a
   assertEquals([leak.seed, leak.shuffle], [8, "all"]);
   assertStringIncludes(leak.message, 'under seed 8 (shuffle "all")');
   assertStringIncludes(leak.message, 'runTest(main, { seed: 8, shuffle: "all" })');
+  assertEquals(error.reports, []);
 });
 
 Deno.test("the seed is the loop's schedule; seed: null means FIFO whatever the environment says", async () => {
@@ -135,6 +136,61 @@ function* schedule() {
   return getRunningLoop().getSchedule();
 }
 
+/** A worker dies on an assertion; main then waits forever for the event the worker would have set. */
+function* workerDiesMainWaits(): Coro<void> {
+  const done = new Event();
+  createTask(
+    (function* () {
+      yield* sleep(1);
+      throw new Error("ROOT CAUSE: invariant broken");
+    })(),
+    { name: "worker" },
+  );
+  yield* done.wait();
+}
+
+/** What `body` printed with console.error, one entry per call. */
+async function consoleErrorsDuring(body: () => Promise<void>): Promise<string[]> {
+  const printed: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => printed.push(args.map(String).join(" "));
+  try {
+    await body();
+  } finally {
+    console.error = original;
+  }
+  return printed;
+}
+
+Deno.test("a failing body still reports the exceptions other tasks raised", async () => {
+  // Without a seed the body's error comes out unchanged, and what the sanitizer collected is printed
+  // through the default exception handler first, as it would be without the sanitizer.
+  const printed = await consoleErrorsDuring(async () => {
+    const error = await assertRejects(() => runTest(workerDiesMainWaits, { seed: null }), DeadlockError);
+    assertStringIncludes(error.message, "Event");
+  });
+  assertEquals(printed.map((text) => text.split("\n")[0]), ["Task exception was never retrieved"]);
+  assertStringIncludes(printed[0], "exception: Error: ROOT CAUSE: invariant broken");
+  // Under a seed chosen in code they travel in the SeededError instead, and nothing is printed.
+  const quiet = await consoleErrorsDuring(async () => {
+    const error = await assertRejects(() => runTest(workerDiesMainWaits, { seed: 3 }), SeededError);
+    assertInstanceOf(error.cause, DeadlockError);
+    assertEquals(error.reports.map((report) => report.kind), ["exception"]);
+    assertMatch(
+      error.reports[0].description,
+      /^Task exception was never retrieved: Error: ROOT CAUSE: invariant broken \(<Task finished name=worker /,
+    );
+    assertStringIncludes(error.message, "reported to the exception handler during the run:\n  - Task exception");
+  });
+  assertEquals(quiet, []);
+});
+
+Deno.test("a main that makes no coroutine is a TypeError at the call, even under a seed", async () => {
+  const notACoroutine = (() => 42) as unknown as () => Coro<void>;
+  await assertRejects(() => runTest(notACoroutine, { seed: 4 }), TypeError, "42 (a number)");
+  await assertRejects(() => runTest(notACoroutine, { seed: null }), TypeError, "42 (a number)");
+});
+
 Deno.test("bad options are typed errors naming the value", async () => {
   const main = function* () {};
   await assertRejects(() => runTest(main, { seed: "x" as unknown as number }), TypeError, '"x" (a string)');
@@ -143,6 +199,10 @@ Deno.test("bad options are typed errors naming the value", async () => {
   await assertRejects(() => runTest(main, { seed: 1, shuffle: 3 as unknown as "all" }), TypeError, "3 (a number)");
   await assertRejects(() => runTest(main, { clock: "real" as "virtual" }), RangeError, '"real" (a string)');
   await assertRejects(() => runTest(main, { sanitize: "yes" as unknown as boolean }), TypeError, '"yes"');
+  await assertRejects(() => runTest(main, { seed: null, shuffle: "some" as "all" }), RangeError, '"some" (a string)');
+  await assertRejects(() => runTest(main, { maxTime: "10" as unknown as number }), TypeError, '"10" (a string)');
+  await assertRejects(() => runTest(main, { maxTime: -1 }), RangeError, "-1");
+  await assertRejects(() => runTest(main, { maxTime: NaN }), RangeError, "NaN");
   await assertRejects(() => runTest(main, 5 as unknown as undefined), TypeError, "5 (a number)");
   await assertRejects(() => runTest(42 as unknown as typeof main), TypeError, "42 (a number)");
 });

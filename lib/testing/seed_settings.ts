@@ -39,12 +39,15 @@ interface Source {
  * @returns What is set; `null` for each setting that is not (or cannot be read).
  * @throws {RangeError} When a setting is set to something malformed, naming it and its value.
  *
- * @example Nothing set means nothing chosen
+ * @example Each setting is a checked value, or null when not set
  * ```ts
- * import { assert } from "@std/assert";
+ * import { assert, assertEquals } from "@std/assert";
  * import { seedSettings } from "yieldio/testing";
- * const { seed } = seedSettings(); // YIELDIO_SEED, if this run was given one
- * assert(seed === null || Number.isSafeInteger(seed));
+ * const settings = seedSettings(); // YIELDIO_SEED etc., if this run was given them
+ * assertEquals(Object.keys(settings).sort(), ["seed", "seeds", "shuffle"]);
+ * assert(settings.seed === null || Number.isSafeInteger(settings.seed));
+ * assert(settings.seeds === null || (Number.isSafeInteger(settings.seeds) && settings.seeds >= 0));
+ * assert(settings.shuffle === null || ["timers", "tasks", "all"].includes(settings.shuffle));
  * ```
  */
 export function seedSettings(): SeedSettings {
@@ -113,16 +116,30 @@ function querySource(search: string): Source {
 }
 
 function parseSettings(source: Source): SeedSettings {
-  const text = (setting: Setting): string | null => {
-    const raw = source.read(setting)?.trim();
-    return raw === undefined || raw === "" ? null : raw;
-  };
-  const seed = text("seed"), shuffle = text("shuffle"), seeds = text("seeds");
-  return {
-    seed: seed === null ? null : parseInteger(source.nameOf("seed"), seed, Number.MIN_SAFE_INTEGER),
-    shuffle: shuffle === null ? null : parseShuffle(source.nameOf("shuffle"), shuffle),
-    seeds: seeds === null ? null : parseInteger(source.nameOf("seeds"), seeds, 0),
-  };
+  return { seed: parseOne(source, "seed"), shuffle: parseOne(source, "shuffle"), seeds: parseOne(source, "seeds") };
+}
+
+/**
+ * @internal One setting of this host, parsed alone: `runTest` reads only the
+ * settings its options leave open, so a malformed one it does not need
+ * (`YIELDIO_SEED=abc` beside `{ seed: 5 }`) cannot fail it.
+ *
+ * @returns The setting; null when it is not set (or cannot be read).
+ * @throws {RangeError} When it is set to something malformed.
+ */
+export function _hostSetting<S extends Setting>(setting: S): SeedSettings[S] {
+  const source = hostSource();
+  return source === null ? null : parseOne(source, setting);
+}
+
+function parseOne<S extends Setting>(source: Source, setting: S): SeedSettings[S] {
+  const raw = source.read(setting)?.trim();
+  if (raw === undefined || raw === "") return null;
+  const name = source.nameOf(setting);
+  const value = setting === "shuffle"
+    ? parseShuffle(name, raw)
+    : parseInteger(name, raw, setting === "seed" ? Number.MIN_SAFE_INTEGER : 0);
+  return value as SeedSettings[S];
 }
 
 function parseInteger(name: string, text: string, min: number): number {
