@@ -421,6 +421,7 @@ if (selected("size")) {
         kb(size.minBytes),
         `${kb(size.gzipBytes)} (budget ${kb(GZIP_BUDGET_BYTES)})`,
       ],
+      ["a `run` + `sleep` program (mod.ts tree-shaken, minified)", "", kb(size.minimalGzipBytes)],
       ["`./inspector` (dist/inspector.min.js, minified)", kb(size.inspectorMinBytes), kb(size.inspectorGzipBytes)],
       [
         "`./testing` (dist/testing.js, not minified; imports the core)",

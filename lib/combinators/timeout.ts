@@ -17,7 +17,7 @@
  * @module
  */
 
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
 import type { Handle } from "../loop/handle.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -52,7 +52,7 @@ const NOTHING_THROWN: unique symbol = Symbol("nothing thrown");
  * assertEquals(t, 160);
  * ```
  */
-export class Timeout {
+export class Timeout extends PrintsAsToString {
   #state: State = CREATED;
   /** Invariant: the deadline on the loop's clock, or null for none. */
   #when: number | null;
@@ -69,6 +69,7 @@ export class Timeout {
    * @throws {RangeError} When `when` is NaN.
    */
   constructor(when: number | null) {
+    super();
     this.#when = checkTime(when, "Timeout", "when");
   }
 
@@ -175,13 +176,11 @@ export class Timeout {
   }
 
   /** @returns A description like `<Timeout [active] when=100>` or `<Timeout [expired]>`. */
-  toString(): string {
+  override toString(): string {
     const when = this.#state === ACTIVE || this.#state === CREATED ? ` when=${this.#when}` : "";
     return `<Timeout [${STATE_NAMES[this.#state]}]${when}>`;
   }
 }
-
-printsAsToString(Timeout);
 
 /**
  * Runs `body` with a deadline `ms` from now (counted from when the returned

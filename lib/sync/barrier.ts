@@ -18,7 +18,7 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { BrokenBarrierError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
@@ -52,7 +52,7 @@ type State = "filling" | "draining" | "resetting" | "broken";
  * assertEquals(log.sort(), [[0, 30], [1, 30], [2, 30]]);
  * ```
  */
-export class Barrier {
+export class Barrier extends PrintsAsToString {
   #cond = new Condition();
   #parties: number;
   #state: State = "filling";
@@ -64,6 +64,7 @@ export class Barrier {
    * @throws {RangeError} When `parties` is not a whole number ≥ 1.
    */
   constructor(parties: number) {
+    super();
     if (typeof parties !== "number") {
       throw new TypeError(`new Barrier() expects a number of parties, got ${describeValue(parties)}`);
     }
@@ -209,7 +210,7 @@ export class Barrier {
   }
 
   /** @returns A description like `<Barrier filling waiters=2/3>` or `<Barrier broken>`. */
-  toString(): string {
+  override toString(): string {
     if (this.#state === "broken") return "<Barrier broken>";
     return `<Barrier ${this.#state} waiters=${this.nWaiting}/${this.#parties}>`;
   }
@@ -227,5 +228,3 @@ export class Barrier {
     this.#cond.notifyAll();
   }
 }
-
-printsAsToString(Barrier);

@@ -13,7 +13,7 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
@@ -51,7 +51,7 @@ type Falsy = false | 0 | 0n | "" | null | undefined;
  * assertEquals(got, 42);
  * ```
  */
-export class Condition {
+export class Condition extends PrintsAsToString {
   #lock: Lock;
   /** A notified waiter that is cancelled before it returns passes the notification on. */
   #waiters: Waiters = new Waiters(this, "wait()", () => this.#waiters.wakeOne());
@@ -62,6 +62,7 @@ export class Condition {
    * @throws {TypeError} When `lock` is given and is not a `Lock`.
    */
   constructor(lock?: Lock) {
+    super();
     if (lock !== undefined && !(lock instanceof Lock)) {
       throw new TypeError(`new Condition() expects a Lock or nothing, got ${describeValue(lock)}`);
     }
@@ -223,7 +224,7 @@ export class Condition {
   }
 
   /** @returns A description like `<Condition locked waiters=2>`. */
-  toString(): string {
+  override toString(): string {
     const waiting = this.#waiters.size;
     return `<Condition ${this.#lock.locked() ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;
   }
@@ -232,5 +233,3 @@ export class Condition {
     return new InvalidStateError(`${method} on ${this}: the lock is not held; call it inside cond.hold(...)`);
   }
 }
-
-printsAsToString(Condition);

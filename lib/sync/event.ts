@@ -8,7 +8,7 @@
  * @module
  */
 
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { Waiters } from "./_waiters.ts";
@@ -32,7 +32,7 @@ import { Waiters } from "./_waiters.ts";
  * assertEquals(when, 50);
  * ```
  */
-export class Event {
+export class Event extends PrintsAsToString {
   #set = false;
   /** Every waiter is woken by set(), so a cancelled one has nothing to pass on. */
   #waiters: Waiters = new Waiters(this, "wait()", null);
@@ -85,10 +85,8 @@ export class Event {
   }
 
   /** @returns A description like `<Event unset waiters=2>`. */
-  toString(): string {
+  override toString(): string {
     const waiting = this.#waiters.size;
     return `<Event ${this.#set ? "set" : "unset"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;
   }
 }
-
-printsAsToString(Event);

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { printsAsToString } from "../_inspect.ts";
 import { Queue } from "./queue.ts";
 
 /**
@@ -44,5 +43,3 @@ export class LifoQueue<T> extends Queue<T> {
     return this.#items.length;
   }
 }
-
-printsAsToString(LifoQueue);

@@ -14,7 +14,7 @@
  * @module
  */
 
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
@@ -47,7 +47,7 @@ import { Waiters } from "./_waiters.ts";
  * assertEquals(log, ["a in", "a out", "b in", "b out"]);
  * ```
  */
-export class Lock {
+export class Lock extends PrintsAsToString {
   #locked = false;
   /** A woken waiter that is cancelled before it takes the lock hands it to the next. */
   #waiters: Waiters = new Waiters(this, "acquire()", () => this.#waiters.wakeOne());
@@ -158,10 +158,8 @@ export class Lock {
   }
 
   /** @returns A description like `<Lock locked waiters=2>`. */
-  toString(): string {
+  override toString(): string {
     const waiting = this.#waiters.size;
     return `<Lock ${this.#locked ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;
   }
 }
-
-printsAsToString(Lock);

@@ -16,7 +16,6 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { printsAsToString } from "../_inspect.ts";
 import { Queue } from "./queue.ts";
 
 /**
@@ -123,8 +122,6 @@ export class PriorityQueue<T> extends Queue<T> {
     return this.#heap.length;
   }
 }
-
-printsAsToString(PriorityQueue);
 
 /** Python's `<` for numbers, bigints, strings and (nested) arrays of them; TypeError for the rest. */
 function pythonOrder(a: unknown, b: unknown): number {

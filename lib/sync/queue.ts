@@ -20,7 +20,7 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError, QueueEmpty, QueueFull, QueueShutDown } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
@@ -51,7 +51,7 @@ import { Waiters } from "./_waiters.ts";
  * assertEquals(seen, [0, 1, 2, 3, 4]);
  * ```
  */
-export class Queue<T> {
+export class Queue<T> extends PrintsAsToString {
   #maxsize: number;
   /**
    * The FIFO store, a ring buffer (unused by subclasses that keep their own).
@@ -79,6 +79,7 @@ export class Queue<T> {
    * @throws {RangeError} When `maxsize` is not a whole number.
    */
   constructor(maxsize = 0) {
+    super();
     if (typeof maxsize !== "number") {
       throw new TypeError(`new ${this._name()}() expects maxsize as a number of items, got ${describeValue(maxsize)}`);
     }
@@ -291,7 +292,7 @@ export class Queue<T> {
   }
 
   /** @returns A description like `<Queue maxsize=4 qsize=1 getters=2 tasks=3>`. */
-  toString(): string {
+  override toString(): string {
     let text = `<${this._name()} maxsize=${this.#maxsize} qsize=${this._qsize()}`;
     if (this.#getters.size > 0) text += ` getters=${this.#getters.size}`;
     if (this.#putters.size > 0) text += ` putters=${this.#putters.size}`;
@@ -338,5 +339,3 @@ export class Queue<T> {
     return new QueueShutDown(`${method} on ${this}: the queue is shut down`);
   }
 }
-
-printsAsToString(Queue);

@@ -15,7 +15,7 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { printsAsToString } from "../_inspect.ts";
+import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
@@ -45,7 +45,7 @@ import { Waiters } from "./_waiters.ts";
  * assertEquals(finished, [["a", 100], ["b", 100], ["c", 200]]);
  * ```
  */
-export class Semaphore {
+export class Semaphore extends PrintsAsToString {
   /** Invariant: ≥ 0; free slots, not counting those reserved for woken waiters. */
   #value: number;
   /** A woken waiter that is cancelled before it runs gives its reserved slot back. */
@@ -57,6 +57,7 @@ export class Semaphore {
    * @throws {RangeError} When `value` is negative or not a whole number.
    */
   constructor(value = 1) {
+    super();
     checkValue(value, "Semaphore");
     this.#value = value;
   }
@@ -132,7 +133,7 @@ export class Semaphore {
   }
 
   /** @returns A description like `<Semaphore unlocked value=2>` or `<Semaphore locked waiters=1>`. */
-  toString(): string {
+  override toString(): string {
     return this._describe("Semaphore");
   }
 
@@ -152,8 +153,6 @@ export class Semaphore {
     while (this.#value > 0 && this.#waiters.wakeOne()) this.#value--;
   }
 }
-
-printsAsToString(Semaphore);
 
 /**
  * A {@linkcode Semaphore} that refuses to be released more times than it was
