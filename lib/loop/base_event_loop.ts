@@ -25,7 +25,8 @@ import { DeadlockError, InvalidStateError } from "../errors.ts";
 import type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter, WakeHandle } from "./idle/adapter.ts";
 import { defaultBlockingIdle, defaultHostIdle } from "./idle/detect.ts";
 import { Inbox, type InboxSource } from "./inbox.ts";
-import { closedError, Scheduler, type SchedulerOptions } from "./scheduler.ts";
+import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
+import { closedError } from "./scheduling_checks.ts";
 
 export { defaultExceptionHandler, type ExceptionContext } from "./exception_handling.ts";
 

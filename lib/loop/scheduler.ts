@@ -26,13 +26,21 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { type Clock, clockFor, realClock, VirtualClock } from "./clock.ts";
-import { _noteCreationSite, type Callback, Handle, runEntry, TimerHandle, type TimerOwner } from "./handle.ts";
+import {
+  _noteCallSoonSites,
+  _noteCreationSite,
+  type Callback,
+  Handle,
+  runEntry,
+  TimerHandle,
+  type TimerOwner,
+} from "./handle.ts";
 import { InstrumentedLoop } from "./instruments.ts";
 import { type ReadyFn, ReadyQueue } from "./ready_queue.ts";
 import { Schedule, type ScheduleOptions } from "./schedule.ts";
+import { checkTime, closedError, notAFunction } from "./scheduling_checks.ts";
 import { type TimerEntry, TimerHeap } from "./timer_heap.ts";
 
 /** The options the scheduling core reads. */
@@ -77,6 +85,7 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
     this.#real = realClock();
     this.#clock = clockFor(options.clock);
     this.#schedule = options.schedule === undefined ? null : new Schedule(options.schedule);
+    if (this.getDebug()) _noteCallSoonSites(this, true);
   }
 
   /** @returns The loop's current time in ms (its clock's `now()`). */
@@ -99,9 +108,14 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
     if (typeof callback !== "function") throw notAFunction(callback, "callSoon");
     // `arguments`, not a rest parameter: no array is made for the common no-argument call.
     const handle = new Handle(callback, arguments.length > 1 ? Array.prototype.slice.call(arguments, 1) : NO_ARGS);
-    if (this.getDebug()) _noteCreationSite(handle, 1); // asyncio's shape: debug mode costs one check per handle
     this._callSoon(runEntry, handle);
     return handle;
+  }
+
+  /** Turns debug mode on or off; see `ExceptionHandling.setDebug`. @param enabled Whether debug mode is on. */
+  override setDebug(enabled: boolean): void {
+    super.setDebug(enabled);
+    _noteCallSoonSites(this, this.getDebug());
   }
 
   /**
@@ -380,19 +394,3 @@ export class Scheduler extends InstrumentedLoop implements TimerOwner {
 }
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
-
-/** @internal The error every scheduling call on a closed loop throws. */
-export function closedError(): InvalidStateError {
-  return new InvalidStateError("the event loop is closed");
-}
-
-function notAFunction(callback: unknown, method: string): TypeError {
-  return new TypeError(`${method} expects a function to call, got ${describeValue(callback)}`);
-}
-
-function checkTime(value: unknown, method: string, name: string): void {
-  if (typeof value !== "number") {
-    throw new TypeError(`${method} expects ${name} as a number of ms, got ${describeValue(value)}`);
-  }
-  if (Number.isNaN(value)) throw new RangeError(`${method} got NaN for ${name}; pass a number of ms`);
-}

@@ -70,6 +70,23 @@ Deno.test("a slow callback and a failing one name the handle's creation site", (
   stepped.close();
 });
 
+Deno.test("setDebug(true) later records callSoon sites, and setDebug(false) stops recording them", () => {
+  const stepped = new SteppedLoop();
+  const file = hereFile();
+  const fail = () => {
+    throw new Error("x");
+  };
+  stepped.loop.setDebug(true);
+  stepped.loop.callSoon(fail);
+  stepped.loop.setDebug(false);
+  stepped.loop.callSoon(fail);
+  stepped.step(1);
+  const [on, off] = stepped.reports as ExceptionContext[];
+  assertStringIncludes(String(on.createdAt), file);
+  assertEquals("createdAt" in off, false);
+  stepped.close();
+});
+
 Deno.test("outside debug mode handles record no creation site", () => {
   const stepped = new SteppedLoop();
   stepped.loop.callSoon(function failing() {
