@@ -72,8 +72,6 @@ export class EventLoop extends BaseEventLoop {
   #unseenOf = new WeakMap<Future<unknown>, UnseenException>();
   /** @internal The task whose step is running, or null. */
   _currentTask: Task<unknown> | null = null;
-  /** Iterations run so far, for {@linkcode inspect}: one increment per iteration, never per callback. */
-  #iterations = 0;
   /** Per-loop ids of this loop's tasks (`task_ids.ts`). */
   #ids = new TaskIds();
 
@@ -358,17 +356,6 @@ export class EventLoop extends BaseEventLoop {
    */
   inspect(): LoopSnapshot {
     return _inspect(this);
-  }
-
-  /** @internal One iteration (the scheduler's five phases), counted for {@linkcode inspect}. */
-  override _iterate(): number {
-    this.#iterations++;
-    return super._iterate();
-  }
-
-  /** @internal The counters {@linkcode inspect} reports: iterations run, callbacks ready now. */
-  _counters(): { iteration: number; ready: number } {
-    return { iteration: this.#iterations, ready: this._readyCount() };
   }
 
   /** @internal The futures whose exception nobody has retrieved yet, oldest first, tasks named as in {@linkcode _taskLabel}. */
