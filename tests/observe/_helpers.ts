@@ -8,7 +8,7 @@
  * @module
  */
 
-import { allTasks, type Coro, EventLoop, type ExceptionContext, type Task } from "../../mod.ts";
+import { allTasks, type Coro, EventLoop, type ExceptionContext, sleep, type Task } from "../../mod.ts";
 
 /** A virtual-time loop driven one iteration at a time. */
 export class SteppedLoop {
@@ -42,4 +42,24 @@ export class SteppedLoop {
 /** A generator function's coroutine, for inline task bodies. */
 export function co<T>(body: () => Coro<T>): Coro<T> {
   return body();
+}
+
+/** Builds a two-task await cycle on `stepped`: t1 awaits t2 (after one sleep(0), so t2 exists), t2 awaits t1. */
+export function awaitCycle(stepped: SteppedLoop): [Task<void>, Task<void>] {
+  const tasks: Task<void>[] = [];
+  tasks.push(stepped.task(
+    "t1",
+    co(function* () {
+      yield* sleep(0);
+      yield* tasks[1];
+    }),
+  ));
+  tasks.push(stepped.task(
+    "t2",
+    co(function* () {
+      yield* tasks[0];
+    }),
+  ));
+  stepped.step(2);
+  return [tasks[0], tasks[1]];
 }

@@ -7,31 +7,11 @@
 import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { createTask, currentTask, DeadlockError, gather, run, sleep, type Task } from "../../mod.ts";
 import { captureConsoleAsync } from "../loop/_support.ts";
-import { co, SteppedLoop } from "./_helpers.ts";
-
-/** t1 awaits t2 (after one sleep(0), so t2 exists), t2 awaits t1. */
-function cycle(stepped: SteppedLoop): [Task<void>, Task<void>] {
-  const tasks: Task<void>[] = [];
-  tasks.push(stepped.task(
-    "t1",
-    co(function* () {
-      yield* sleep(0);
-      yield* tasks[1];
-    }),
-  ));
-  tasks.push(stepped.task(
-    "t2",
-    co(function* () {
-      yield* tasks[0];
-    }),
-  ));
-  stepped.step(2);
-  return [tasks[0], tasks[1]];
-}
+import { awaitCycle, co, SteppedLoop } from "./_helpers.ts";
 
 Deno.test("a task in an await cycle prints the task it awaits by state and name only", () => {
   const stepped = new SteppedLoop();
-  const [t1, t2] = cycle(stepped);
+  const [t1, t2] = awaitCycle(stepped);
   assertEquals(String(t1), "<Task pending name=t1 waiting=<Task pending name=t2>>");
   assertEquals(String(t2), "<Task pending name=t2 waiting=<Task pending name=t1>>");
   stepped.close();
@@ -39,7 +19,7 @@ Deno.test("a task in an await cycle prints the task it awaits by state and name 
 
 Deno.test("cancelling a task in an await cycle cancels both: the cancel stops where it comes back round", () => {
   const stepped = new SteppedLoop();
-  const [t1, t2] = cycle(stepped);
+  const [t1, t2] = awaitCycle(stepped);
   assertEquals(t1.cancel("stop"), true);
   assertEquals([t1.cancelling(), t2.cancelling()], [1, 1]);
   assertEquals(String(t2), "<Task cancelling name=t2>"); // it left the cycle: its step is queued

@@ -28,7 +28,7 @@ import {
   timeout,
   wait,
 } from "../../mod.ts";
-import { co, SteppedLoop } from "./_helpers.ts";
+import { awaitCycle, co, SteppedLoop } from "./_helpers.ts";
 
 type Walked = [string, string[], Walked[]];
 
@@ -291,21 +291,7 @@ Deno.test("debug mode's DevTools async-stack wrapper adds no frame to the call s
 
 Deno.test("a cycle of awaits ends the graph where a task would repeat", () => {
   const stepped = new SteppedLoop();
-  const tasks: Task<void>[] = [];
-  tasks.push(stepped.task(
-    "t1",
-    co(function* () {
-      yield* sleep(0);
-      yield* tasks[1];
-    }),
-  ));
-  tasks.push(stepped.task(
-    "t2",
-    co(function* () {
-      yield* tasks[0];
-    }),
-  ));
-  stepped.step(2);
+  const tasks = awaitCycle(stepped);
   assertEquals(walk(captureCallGraph(tasks[0])!), ["T<t1>", [], [["T<t2>", [], [["T<t1>", [], []]]]]]);
   assertStringIncludes(formatCallGraph(tasks[0]), "        * Task(name='t1', id=1) (cycle)");
   stepped.loop.close();

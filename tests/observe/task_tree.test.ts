@@ -22,7 +22,7 @@ import {
   taskGroup,
   wait,
 } from "../../mod.ts";
-import { co, SteppedLoop } from "./_helpers.ts";
+import { awaitCycle, co, SteppedLoop } from "./_helpers.ts";
 
 Deno.test("formatTaskTree() shows a taskGroup's two children under it, blocked on a Lock and a sleep", () => {
   const stepped = new SteppedLoop();
@@ -51,21 +51,7 @@ Deno.test("formatTaskTree() shows a taskGroup's two children under it, blocked o
 
 Deno.test("a two-task cycle is reported once as a cycle, not recursed into", () => {
   const stepped = new SteppedLoop();
-  const tasks: Task<void>[] = [];
-  tasks.push(stepped.task(
-    "t1",
-    co(function* () {
-      yield* sleep(0);
-      yield* tasks[1];
-    }),
-  ));
-  tasks.push(stepped.task(
-    "t2",
-    co(function* () {
-      yield* tasks[0];
-    }),
-  ));
-  stepped.step(2);
+  awaitCycle(stepped);
   assertEquals(
     formatTaskTree(stepped.loop),
     ["t1 — waiting on task t2", "└── t2 — waiting on task t1", "    └── cycle: t1 → t2 → t1"].join("\n"),
