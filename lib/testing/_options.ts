@@ -54,6 +54,22 @@ export function checkFlag(value: unknown, name: string, caller: string): boolean
 }
 
 /**
+ * @returns `maxSteps` checked, or null for no limit (undefined).
+ * @throws {TypeError} When it is not a number.
+ * @throws {RangeError} When it is not a positive integer.
+ */
+export function checkMaxSteps(maxSteps: unknown, caller: string): number | null {
+  if (maxSteps === undefined) return null;
+  if (typeof maxSteps !== "number") {
+    throw new TypeError(`${caller}: maxSteps expects a number of task steps, got ${describeValue(maxSteps)}`);
+  }
+  if (!Number.isSafeInteger(maxSteps) || maxSteps < 1) {
+    throw new RangeError(`${caller}: maxSteps expects a positive integer, got ${maxSteps}`);
+  }
+  return maxSteps;
+}
+
+/**
  * @returns `maxTime` checked, or null for no limit (undefined).
  * @throws {TypeError} When it is not a number.
  * @throws {RangeError} When it is negative or NaN.

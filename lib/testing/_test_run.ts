@@ -35,6 +35,8 @@ export interface TestSettings {
   sanitize: boolean;
   /** The bound on virtual time, in ms, or null for none. */
   maxTime: number | null;
+  /** The bound on task steps, or null for none. */
+  maxSteps: number | null;
   /** Who runs it: picks the replay call the kit's errors show. */
   runBy: RunBy;
 }
@@ -78,7 +80,9 @@ export async function runOneTest<T>(main: Main<T>, settings: TestSettings, calle
     const value = await run(function* (): Coro<T> {
       const loop = getRunningLoop();
       if (settings.sanitize) watch.sanitizer = new Sanitizer(loop);
-      if (settings.maxTime !== null) watch.limit = new TimeLimit(loop, settings.maxTime);
+      if (settings.maxTime !== null || settings.maxSteps !== null) {
+        watch.limit = new TimeLimit(loop, settings.maxTime, settings.maxSteps);
+      }
       const self = currentTask();
       try {
         const coro = typeof main === "function" ? main() : main;
@@ -115,7 +119,8 @@ export async function runOneTest<T>(main: Main<T>, settings: TestSettings, calle
     const reports = (watch.sanitizer?.reports() ?? []).filter(({ description }) =>
       !CONSEQUENCES_OF_THE_STOP.some((message) => description.startsWith(message))
     );
-    const error = new TimeLimitError({ ...hit, maxTime: settings.maxTime!, ...schedule, runBy, reports });
+    const { maxTime, maxSteps } = settings;
+    const error = new TimeLimitError({ ...hit, maxTime, maxSteps, ...schedule, runBy, reports });
     return { ok: false, kit: true, error };
   }
   return outcome;

@@ -47,12 +47,14 @@ export interface SeededErrorOptions extends ScheduleInfo {
 
 /** Options for {@linkcode TimeLimitError}. */
 export interface TimeLimitErrorOptions extends ScheduleInfo {
-  /** The bound, in virtual ms. */
-  maxTime: number;
-  /** The virtual time when the loop went to jump past it. */
+  /** The bound on virtual time in ms, or null for none. */
+  maxTime: number | null;
+  /** The bound on task steps, or null for none. */
+  maxSteps?: number | null;
+  /** The virtual time when the loop went to jump past `maxTime`, or ran a step past `maxSteps`. */
   time: number;
-  /** The deadline it would have jumped to. */
-  next: number;
+  /** The deadline it would have jumped to; null when `maxSteps` was reached. */
+  next: number | null;
   /** The pending tasks and what each waits on, as `formatTaskTree()` draws them at that moment. */
   tree: string;
   /** Reports that reached the loop's exception handler during the run. */
@@ -142,10 +144,12 @@ export class SeededError extends Error {
 
 /**
  * What `runTest` and `exploreSeeds` fail with when a run given `maxTime`
- * would jump its virtual clock past it: a livelock, a retry loop that never
- * gives up, or a periodic task nobody stops — the hangs a deadlock check
- * cannot see, since a timer is always armed. Carries the seed (if any) and
- * the task tree at that moment.
+ * would jump its virtual clock past it — a livelock, a retry loop that never
+ * gives up, or a periodic task nobody stops: the hangs a deadlock check
+ * cannot see, since a timer is always armed — or, given `maxSteps`, runs more
+ * task steps than that (a spin on `sleep(0)` that never lets time pass).
+ * Carries the seed (if any), which bound was reached, and the task tree at
+ * that moment.
  *
  * @example The tree names what was still running
  * ```ts
@@ -162,9 +166,13 @@ export class TimeLimitError extends Error {
   readonly seed: number | null;
   /** What that schedule permuted, or null for FIFO order. */
   readonly shuffle: ShuffleMode | null;
-  /** The bound, in virtual ms. */
-  readonly maxTime: number;
-  /** The virtual time when the loop went to jump past the bound. */
+  /** The bound on virtual time in ms, or null for none. */
+  readonly maxTime: number | null;
+  /** The bound on task steps, or null for none. */
+  readonly maxSteps: number | null;
+  /** Which bound was reached: `"time"` or `"steps"`. */
+  readonly bound: "time" | "steps";
+  /** The virtual time when the loop went to jump past `maxTime`, or ran a step past `maxSteps`. */
   readonly time: number;
   /** The pending tasks, and what each waited on, at that time. */
   readonly tree: string;
@@ -177,16 +185,20 @@ export class TimeLimitError extends Error {
   constructor(options: TimeLimitErrorOptions) {
     const { seed, shuffle, where, hint } = scheduleParts(options);
     const { maxTime, time, next, tree } = options;
+    const maxSteps = options.maxSteps ?? null;
     const reports = options.reports ?? [];
-    super(
-      `the test was still running at t=${time}, and its next deadline t=${next} is past maxTime ${maxTime}${where}: ` +
-        `a livelock, or a timer-driven task that never stops. Pending tasks:\n${tree}${reportLines(reports)}` +
-        (hint === "" ? "" : `\n  ${hint}`),
-    );
+    const what = next === null
+      ? `the test was still running at t=${time} after maxSteps ${maxSteps} task steps${where}: a livelock that ` +
+        "never lets virtual time pass (a task spinning on sleep(0) or a bare yield)"
+      : `the test was still running at t=${time}, and its next deadline t=${next} is past maxTime ${maxTime}${where}: ` +
+        "a livelock, or a timer-driven task that never stops";
+    super(`${what}. Pending tasks:\n${tree}${reportLines(reports)}` + (hint === "" ? "" : `\n  ${hint}`));
     this.name = "TimeLimitError";
     this.seed = seed;
     this.shuffle = shuffle;
     this.maxTime = maxTime;
+    this.maxSteps = maxSteps;
+    this.bound = next === null ? "steps" : "time";
     this.time = time;
     this.tree = tree;
     this.reports = Object.freeze([...reports]);

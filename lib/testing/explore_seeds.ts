@@ -12,7 +12,7 @@
 import { describeValue } from "../_describe.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkFlag, checkMaxTime, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
+import { checkFlag, checkMaxSteps, checkMaxTime, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
 import { runOneTest } from "./_test_run.ts";
 import { type SanitizerError, SeededError, type TimeLimitError } from "./errors.ts";
 
@@ -30,6 +30,8 @@ export interface ExploreOptions {
    * named instead of hanging the sweep. Default: no bound.
    */
   maxTime?: number;
+  /** Fail a seed with a `TimeLimitError` after this many task steps, as `runTest` does. Default: no bound. */
+  maxSteps?: number;
 }
 
 /** A seed under which the program failed. */
@@ -40,7 +42,7 @@ export interface SeedFailure {
    * Why, with the seed and its replay call in the message: a `SeededError`
    * whose `cause` is what the program threw (and whose `reports` list what
    * other tasks reported meanwhile), a `SanitizerError` listing what it left
-   * behind, or a `TimeLimitError` when it ran past `maxTime`.
+   * behind, or a `TimeLimitError` when it ran past `maxTime` or `maxSteps`.
    */
   error: SeededError | SanitizerError | TimeLimitError;
 }
@@ -115,10 +117,15 @@ export async function exploreSeeds(
   const shuffle = options.shuffle === undefined ? "all" : checkShuffle(options.shuffle, caller);
   const sanitize = options.sanitize === undefined ? true : checkFlag(options.sanitize, "sanitize", caller);
   const maxTime = checkMaxTime(options.maxTime, caller);
+  const maxSteps = checkMaxSteps(options.maxSteps, caller);
   const failures: SeedFailure[] = [];
   for (const seed of seeds) {
     const schedule = { seed, shuffle };
-    const outcome = await runOneTest(() => main(seed), { schedule, sanitize, maxTime, runBy: "exploreSeeds" }, caller);
+    const outcome = await runOneTest(
+      () => main(seed),
+      { schedule, sanitize, maxTime, maxSteps, runBy: "exploreSeeds" },
+      caller,
+    );
     if (outcome.ok) continue;
     const error = outcome.kit
       ? outcome.error

@@ -18,7 +18,15 @@ import { defaultExceptionHandler } from "../loop/exception_handling.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import type { Main } from "../task/run.ts";
 import { describeValue } from "../_describe.ts";
-import { checkFlag, checkMaxTime, checkOptions, checkSeed, checkShuffle, describeSchedule } from "./_options.ts";
+import {
+  checkFlag,
+  checkMaxSteps,
+  checkMaxTime,
+  checkOptions,
+  checkSeed,
+  checkShuffle,
+  describeSchedule,
+} from "./_options.ts";
 import { checkMain, runOneTest, type TestSettings } from "./_test_run.ts";
 import { SeededError } from "./errors.ts";
 import { _hostSetting } from "./seed_settings.ts";
@@ -47,6 +55,12 @@ export interface RunTestOptions {
    * armed and so never deadlock. Default: no bound.
    */
   maxTime?: number;
+  /**
+   * Fail with a `TimeLimitError` after this many task steps — a livelock
+   * that never lets virtual time pass (a task spinning on `sleep(0)` until a
+   * flag nobody sets), which `maxTime` cannot see. Default: no bound.
+   */
+  maxSteps?: number;
 }
 
 /**
@@ -69,7 +83,8 @@ export interface RunTestOptions {
  * @throws What the body threw, unchanged, without a seed or with one from the environment (printed
  *   once); what other tasks reported meanwhile is printed through the default exception handler.
  * @throws {SanitizerError} When the body returned but left something behind (with the seed, if any).
- * @throws {TimeLimitError} When virtual time would pass `maxTime` (with the seed, if any, and the task tree).
+ * @throws {TimeLimitError} When virtual time would pass `maxTime`, or the tasks ran more than `maxSteps`
+ *   steps (with the seed, if any, and the task tree).
  * @throws {TypeError} For a `main` that is not a generator function or coroutine, or an option of the wrong type.
  * @throws {RangeError} For a seed that is not a safe integer, an unknown shuffle mode or clock, a negative
  *   `maxTime`, or a malformed `YIELDIO_SEED`/`YIELDIO_SHUFFLE` that the options leave to the environment.
@@ -119,7 +134,7 @@ export async function runTest<T>(main: Main<T>, options?: RunTestOptions): Promi
 function testSettings(options: RunTestOptions | undefined): { settings: TestSettings; seedFromHost: boolean } {
   const caller = "runTest()";
   checkOptions(options, caller);
-  const { seed, shuffle, clock, sanitize, maxTime } = options ?? {};
+  const { seed, shuffle, clock, sanitize, maxTime, maxSteps } = options ?? {};
   if (clock !== undefined && clock !== "virtual") {
     throw new (typeof clock === "string" ? RangeError : TypeError)(
       `${caller}: clock must be "virtual" (tests never wait on real time), got ${describeValue(clock)}`,
@@ -136,6 +151,7 @@ function testSettings(options: RunTestOptions | undefined): { settings: TestSett
     schedule: chosenSeed === null ? null : { seed: chosenSeed, shuffle: mode! },
     sanitize: sanitize === undefined ? true : checkFlag(sanitize, "sanitize", caller),
     maxTime: checkMaxTime(maxTime, caller),
+    maxSteps: checkMaxSteps(maxSteps, caller),
     runBy: "runTest",
   };
   return { settings, seedFromHost: seed === undefined && chosenSeed !== null };

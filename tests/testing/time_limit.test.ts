@@ -1,5 +1,5 @@
 /**
- * `maxTime`: a bound on virtual time for runTest and exploreSeeds. A livelock
+ * `maxTime` and `maxSteps`: bounds on virtual time and on task steps for runTest and exploreSeeds. A livelock
  * keeps a timer armed, so it never deadlocks; past the bound the run fails
  * with a TimeLimitError that names the seed and the pending tasks, instead of
  * ticking virtual time forever.
@@ -40,7 +40,14 @@ Deno.test("maxTime fails a livelock at the first jump past it, with the task tre
     TimeLimitError,
   );
   // Jumps to 30, 60, 90 stay within the bound; the one from 90 to 120 would not.
-  assertEquals([error.seed, error.shuffle, error.maxTime, error.time], [null, null, 100, 90]);
+  assertEquals([error.seed, error.shuffle, error.bound, error.maxTime, error.maxSteps, error.time], [
+    null,
+    null,
+    "time",
+    100,
+    null,
+    90,
+  ]);
   assertStringIncludes(
     error.message,
     "the test was still running at t=90, and its next deadline t=120 is past maxTime 100",
@@ -106,4 +113,53 @@ Deno.test("bad maxTime values are typed errors naming the value", async () => {
   const main = function* () {};
   await assertRejects(() => exploreSeeds(main, { seeds: 1, maxTime: "1" as never }), TypeError, '"1" (a string)');
   await assertRejects(() => exploreSeeds(main, { seeds: 1, maxTime: -5 }), RangeError, "-5");
+});
+
+/** A waiter spinning on sleep(0) for a flag nobody sets: virtual time never moves, so maxTime cannot see it. */
+function spinForever(log: string[]): () => Coro<void> {
+  return function* () {
+    const flag = { set: false };
+    const spinner = createTask(
+      (function* () {
+        try {
+          while (!flag.set) yield* sleep(0);
+        } finally {
+          log.push("spinner cleaned up");
+        }
+      })(),
+      { name: "spinner" },
+    );
+    yield* spinner;
+  };
+}
+
+Deno.test("maxSteps fails a spin that never lets virtual time pass, with the task tree; its finally still runs", async () => {
+  const log: string[] = [];
+  const error = await assertRejects(
+    () => runTest(spinForever(log), { seed: null, maxSteps: 1000, maxTime: 10 }),
+    TimeLimitError,
+  );
+  assertEquals([error.bound, error.maxSteps, error.maxTime, error.time, error.seed], ["steps", 1000, 10, 0, null]);
+  assertStringIncludes(error.message, "the test was still running at t=0 after maxSteps 1000 task steps");
+  assertStringIncludes(error.tree, "spinner");
+  assertEquals(log, ["spinner cleaned up"]); // the shutdown had a step budget of its own
+});
+
+Deno.test("a run within maxSteps passes; exploreSeeds records a step-bound failure per seed", async () => {
+  assertEquals(
+    await runTest(function* () {
+      for (let i = 0; i < 50; i++) yield* sleep(0);
+      return "done";
+    }, { seed: null, maxSteps: 60 }),
+    "done",
+  );
+  const { failures } = await exploreSeeds(() => spinForever([])(), { seeds: [3], maxSteps: 200 });
+  assertEquals(failures.map(({ seed, error }) => [seed, (error as TimeLimitError).bound]), [[3, "steps"]]);
+});
+
+Deno.test("bad maxSteps values are typed errors naming the value", async () => {
+  const main = function* () {};
+  await assertRejects(() => runTest(main, { maxSteps: "9" as never }), TypeError, '"9" (a string)');
+  await assertRejects(() => runTest(main, { maxSteps: 0 }), RangeError, "0");
+  await assertRejects(() => exploreSeeds(main, { seeds: 1, maxSteps: 2.5 }), RangeError, "2.5");
 });
