@@ -14,7 +14,16 @@ import { type InspectorElement, newSection } from "./_dom.ts";
 import type { InspectableLoop } from "./attach.ts";
 import { renderSnapshot } from "./render.ts";
 
-/** The channel both sides use unless told otherwise. */
+/**
+ * The `BroadcastChannel` name both sides use unless told otherwise.
+ *
+ * @example Publisher and watcher meet on it by default
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { DEFAULT_CHANNEL } from "yieldio/inspector";
+ * assertEquals(DEFAULT_CHANNEL, "yieldio-inspector");
+ * ```
+ */
 export const DEFAULT_CHANNEL = "yieldio-inspector";
 
 /** A message on the channel. */

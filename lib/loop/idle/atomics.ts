@@ -36,6 +36,19 @@ export function sharedCell(): Int32Array {
  * throws `TypeError` where it is not (the check precedes the comparison).
  *
  * @returns `null` when this thread may block, else the reason it may not.
+ *
+ * @example Choosing a driver by whether this thread may block
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { blockingRefusal, run, runSync, sleep } from "yieldio";
+ * function* main() {
+ *   yield* sleep(1);
+ *   return "slept";
+ * }
+ * // A browser page's main thread may not block: there, run() (host-driven) is the only driver.
+ * const result = blockingRefusal() === null ? runSync(main) : await run(main);
+ * assertEquals(result, "slept");
+ * ```
  */
 export function blockingRefusal(): string | null {
   try {

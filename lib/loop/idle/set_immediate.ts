@@ -16,7 +16,20 @@ interface ImmediateHost {
   clearImmediate(handle: Immediate): void;
 }
 
-/** @returns Whether this runtime has a global `setImmediate`. */
+/**
+ * @returns Whether this runtime has a global `setImmediate`.
+ *
+ * @example An adapter only where its primitive exists
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EventLoop, hasSetImmediate, SetImmediateIdle } from "yieldio";
+ * const loop = hasSetImmediate() ? new EventLoop({ idle: new SetImmediateIdle() }) : new EventLoop();
+ * loop.callSoon(() => loop.stop());
+ * await loop.runForever();
+ * assertEquals(loop.isRunning(), false);
+ * loop.close();
+ * ```
+ */
 export function hasSetImmediate(): boolean {
   return typeof (globalThis as Partial<ImmediateHost>).setImmediate === "function";
 }
