@@ -33,6 +33,12 @@ import { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 
+/** An owner that adds to its waiters' label what a waiter would want to know, e.g. who holds a lock. */
+export interface WaitDetail {
+  /** @internal A few words, or null for nothing to add. */
+  _waitDetail(): string | null;
+}
+
 /** The loop an owner is bound to; one record shared by all of an owner's lines. */
 interface Binding {
   loop: EventLoop | null;
@@ -140,10 +146,15 @@ export class Waiters {
     this.#binding.lines++;
   }
 
-  /** @returns How the task tree names this line's waits: `Lock#1`, `Queue#2.get` (once bound to a loop). */
+  /**
+   * @returns How the task tree names this line's waits: `Lock#1`, `Queue#2.get` (once bound to a loop),
+   *   followed by what the owner says of itself now, e.g. `Lock#1 (held by producer)`.
+   */
   label(): string {
     const { label, lines } = this.#binding;
-    return lines > 1 ? `${label}.${this.what.replace("()", "")}` : label;
+    const line = lines > 1 ? `${label}.${this.what.replace("()", "")}` : label;
+    const detail = (this.owner as Partial<WaitDetail>)._waitDetail?.() ?? null;
+    return detail === null ? line : `${line} (${detail})`;
   }
 
   /** @returns How many waiters are in the line: pending, or woken and not yet resumed. */

@@ -16,10 +16,13 @@
 
 import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
+import { _runningLoop } from "../loop/base_event_loop.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import type { Task } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
-import { Waiters } from "./_waiters.ts";
+import { type WaitDetail, Waiters } from "./_waiters.ts";
 
 /**
  * A lock for tasks: `yield* lock.acquire()` ... `lock.release()`, or
@@ -47,8 +50,13 @@ import { Waiters } from "./_waiters.ts";
  * assertEquals(log, ["a in", "a out", "b in", "b out"]);
  * ```
  */
-export class Lock extends PrintsAsToString {
+export class Lock extends PrintsAsToString implements WaitDetail {
   #locked = false;
+  /**
+   * The task that took the lock, for the task tree (`Lock#1 (held by producer)`): with it, a lock-order
+   * deadlock reads as one. Null while free, or when taken outside a task. Trio's Lock keeps its owner too.
+   */
+  #holder: Task<unknown> | null = null;
   /** A woken waiter that is cancelled before it takes the lock hands it to the next. */
   #waiters: Waiters = new Waiters(this, "acquire()", () => this.#waiters.wakeOne());
 
@@ -90,13 +98,18 @@ export class Lock extends PrintsAsToString {
   /** The coroutine behind {@linkcode acquire}. */
   *#acquire(): Coro<true> {
     if (!this.#locked && this.#waiters.size === 0) {
-      this.#locked = true;
+      this.#take();
       return true;
     }
     yield* this.#waiters.wait();
     // Woken by release() or by a cancelled waiter's hand-over: the lock is free for this task.
-    this.#locked = true;
+    this.#take();
     return true;
+  }
+
+  #take(): void {
+    this.#locked = true;
+    this.#holder = (_runningLoop() as EventLoop | null)?._currentTask ?? null;
   }
 
   /**
@@ -114,6 +127,7 @@ export class Lock extends PrintsAsToString {
   release(): void {
     if (!this.#locked) throw new InvalidStateError(`release() on ${this}: the lock is not held`);
     this.#locked = false;
+    this.#holder = null;
     this.#waiters.wakeOne();
   }
 
@@ -155,6 +169,12 @@ export class Lock extends PrintsAsToString {
     } finally {
       this.release();
     }
+  }
+
+  /** @internal Who holds the lock, for its waiters' label in the task tree. */
+  _waitDetail(): string | null {
+    const holder = this.#holder;
+    return holder === null ? null : `held by ${holder.getLoop()._taskLabel(holder)}`;
   }
 
   /** @returns A description like `<Lock locked waiters=2>`. */

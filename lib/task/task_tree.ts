@@ -46,7 +46,7 @@ import { _taskRows } from "./task_graph.ts";
  * }, { clock: "virtual" });
  * assertEquals(tree, [
  *   "main — waiting on taskGroup exit",
- *   "├── a — waiting on Lock#1",
+ *   "├── a — waiting on Lock#1 (held by main)",
  *   "├── b — waiting on sleep until t=50",
  *   "└── c — running",
  * ].join("\n"));

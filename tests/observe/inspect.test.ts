@@ -50,7 +50,7 @@ Deno.test("inspect() of a fixed virtual-time program is a fixed snapshot", () =>
     tasks: [
       task(1, "main", "taskGroup exit", []),
       task(2, "holder", "sleep until t=1000", [1]),
-      task(3, "waiter", "Lock#1", [1]),
+      task(3, "waiter", "Lock#1 (held by holder)", [1]),
       task(4, "consumer", "Queue#1.get", [1]),
     ],
     warnings: [],

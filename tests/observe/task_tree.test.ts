@@ -42,7 +42,7 @@ Deno.test("formatTaskTree() shows a taskGroup's two children under it, blocked o
     formatTaskTree(stepped.loop),
     [
       "main — waiting on taskGroup exit",
-      "├── locker — waiting on Lock#1",
+      "├── locker — waiting on Lock#1 (held by main)",
       "└── sleeper — waiting on sleep until t=1000000",
     ].join("\n"),
   );
@@ -173,7 +173,7 @@ Deno.test("shield and wait are named in the tree too, with their child below", a
   ]);
 });
 
-Deno.test("the tree says what each primitive's waiter waits for: Lock#n, Event#n, Semaphore#n, Queue#n.get/put", () => {
+Deno.test("the tree says what each primitive's waiter waits for: Lock#n (no holder: taken outside a task), Event#n, Semaphore#n, Queue#n.get/put", () => {
   const stepped = new SteppedLoop();
   const lock = new Lock(), event = new Event(), sem = new Semaphore(0), full = new Queue<number>(1);
   const empty = new Queue<number>();
@@ -244,4 +244,36 @@ Deno.test("formatTaskTree() of a loop with no pending task is empty; without a l
   assertEquals(formatTaskTree(loop), "");
   loop.close();
   assertThrows(() => formatTaskTree(), InvalidStateError, "formatTaskTree() needs a running event loop");
+});
+
+Deno.test("a lock's waiters name its holder, and the holder moves with the lock", () => {
+  const stepped = new SteppedLoop();
+  const lock = new Lock();
+  const holdUntil = (release: { now: boolean }) =>
+    co(function* () {
+      yield* lock.acquire();
+      while (!release.now) yield* sleep(10);
+      lock.release();
+    });
+  const a = { now: false }, b = { now: false };
+  stepped.task("a", holdUntil(a));
+  stepped.task("b", holdUntil(b));
+  stepped.task("c", lock.acquire());
+  stepped.step(1);
+  assertEquals(formatTaskTree(stepped.loop).split("\n").slice(1), [
+    "b — waiting on Lock#1 (held by a)",
+    "c — waiting on Lock#1 (held by a)",
+  ]);
+  a.now = true;
+  stepped.step(3); // a's sleep ends, it releases; b is woken and takes the lock
+  assertEquals(formatTaskTree(stepped.loop).split("\n"), [
+    "b — waiting on sleep until t=20",
+    "c — waiting on Lock#1 (held by b)",
+  ]);
+  b.now = true;
+  stepped.step(3);
+  assertEquals(formatTaskTree(stepped.loop), "");
+  assertEquals(lock.locked(), true); // c holds it; nobody waits, so nothing names it
+  lock.release();
+  stepped.close();
 });
