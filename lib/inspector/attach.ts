@@ -138,9 +138,12 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
       note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return false;
     }
-    const { tasks, ready, timerCount } = loop.inspect();
-    if (tasks.length === 0 && ready === 0 && timerCount === 0) {
-      note = "nothing left to run";
+    const { tasks, ready, timerCount, refs } = loop.inspect();
+    if (ready === 0 && timerCount === 0 && refs === 0) {
+      // Stepping on would change nothing: say why the tasks still there can never run.
+      note = tasks.length === 0
+        ? "nothing left to run"
+        : "deadlock: nothing is ready, no timer is armed and no host wake-up is expected (the tree shows who waits on what)";
       return false;
     }
     return true;

@@ -160,7 +160,7 @@ export function watchSnapshots(options: WatchOptions = {}): Closable {
 export function _isSnapshot(value: unknown): value is LoopSnapshot {
   const s = value as Partial<Record<keyof LoopSnapshot, unknown>> | null;
   return typeof s === "object" && s !== null &&
-    [s.time, s.iteration, s.ready, s.timerCount].every(isNumber) && typeof s.virtual === "boolean" &&
+    [s.time, s.iteration, s.ready, s.timerCount, s.refs].every(isNumber) && typeof s.virtual === "boolean" &&
     (s.state === "running" || s.state === "idle" || s.state === "closed") &&
     isArrayOf(s.timers, (t) => isNumber(t.when) && typeof t.what === "string") &&
     isArrayOf(s.warnings, (w) => typeof w.kind === "string" && typeof w.message === "string") &&

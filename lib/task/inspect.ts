@@ -64,6 +64,8 @@ export interface LoopSnapshot {
   ready: number;
   /** Timers armed, in all. */
   timerCount: number;
+  /** Host wake-ups still expected (`loop.ref()`): a `fromPromise` or worker job in flight. */
+  refs: number;
   /** The first {@linkcode MAX_TIMERS} of them, earliest first. */
   timers: TimerSnapshot[];
   /** The pending tasks, in creation order. */
@@ -118,7 +120,7 @@ export function _inspect(loop: EventLoop): LoopSnapshot {
     });
   }
   const { iteration, ready } = loop._counters();
-  const timers = loop.isClosed() ? [] : loop._leftovers().timers;
+  const { timers, refs } = loop.isClosed() ? { timers: [], refs: 0 } : loop._leftovers();
   return {
     time: loop.time(),
     iteration,
@@ -126,6 +128,7 @@ export function _inspect(loop: EventLoop): LoopSnapshot {
     virtual: loop._isVirtual(),
     ready,
     timerCount: timers.length,
+    refs,
     timers: timers.slice(0, MAX_TIMERS).map((timer) => ({ when: whenOf(timer), what: String(timer) })),
     tasks,
     warnings,

@@ -1,7 +1,7 @@
 /** The inspector entry: rendering, driving a virtual loop from its controls, and watching over a BroadcastChannel. */
 
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { EventLoop, Lock, sleep } from "../../mod.ts";
+import { Event, EventLoop, fromPromise, Lock, sleep } from "../../mod.ts";
 import {
   attachInspector,
   type InspectorClick,
@@ -78,6 +78,37 @@ Deno.test("an inspector that drives a virtual loop steps it from its Step button
   loop.close();
 });
 
+Deno.test("stepping a deadlocked virtual loop pauses with a note; a host wait in flight is not a deadlock", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const reports: string[] = [];
+  loop.setExceptionHandler((_loop, context) => reports.push(context.message));
+  const never = new Event();
+  let settle: (value: string) => void = () => {};
+  loop.createTask(never.wait(), { name: "stuck" });
+  const host = loop.createTask(fromPromise(new Promise<string>((resolve) => settle = resolve)), { name: "host" });
+  const element = new FakeElement();
+  const inspector = attachInspector(loop, { element, drive: true, intervalMs: 0 });
+  element.press("step"); // both park: one on the event, one on the promise (a ref)
+  assertEquals(loop.inspect().refs, 1);
+  element.press("step");
+  assertEquals(element.innerHTML.includes("deadlock"), false); // the promise may still wake it
+  settle("late");
+  await Promise.resolve();
+  element.press("step");
+  element.press("step");
+  assertEquals([host.done(), loop.inspect().refs], [true, 0]);
+  element.press("step"); // now only the event waiter is left, and nothing can wake it
+  assertEquals(inspector.paused, true);
+  assertStringIncludes(
+    element.innerHTML,
+    "deadlock: nothing is ready, no timer is armed and no host wake-up is expected",
+  );
+  assertEquals(element.tree(), "stuck — waiting on Event#1");
+  inspector.close();
+  loop.close();
+  assertEquals(reports, ["Task was destroyed but it is pending!"]); // the stuck task, as asyncio reports it
+});
+
 Deno.test("Pause stops a playing inspector; a closed loop is not stepped", () => {
   const loop = new EventLoop({ clock: "virtual" });
   const element = new FakeElement();
@@ -135,6 +166,7 @@ function forgedSnapshot(): LoopSnapshot {
     virtual: true,
     ready: 0,
     timerCount: 1,
+    refs: 0,
     timers: [{ when: evil, what: evil }],
     tasks: [{
       id: evil,

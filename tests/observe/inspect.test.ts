@@ -46,6 +46,7 @@ Deno.test("inspect() of a fixed virtual-time program is a fixed snapshot", () =>
     virtual: true,
     ready: 0,
     timerCount: 1,
+    refs: 0,
     timers: [{ when: 1000, what: "<sleep until t=1000>" }],
     tasks: [
       task(1, "main", "taskGroup exit", []),
