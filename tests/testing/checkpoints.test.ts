@@ -12,6 +12,7 @@ import {
   sleep,
 } from "../../mod.ts";
 import { assertCheckpoints, assertNoCheckpoints, CheckpointError, runTest } from "../../lib/testing/mod.ts";
+import { caught } from "./_caught.ts";
 
 /** Runs `body` in a FIFO runTest. */
 function test(body: () => Coro<unknown>): Promise<unknown> {
@@ -131,13 +132,3 @@ Deno.test("outside a task, and with a body that is not a generator function, the
   });
   assertThrows(() => assertNoCheckpoints(42 as never), TypeError, "42 (a number)");
 });
-
-/** What a coroutine throws (or the string "returned"). */
-function* caught(coro: Coro<unknown>): Coro<unknown> {
-  try {
-    yield* coro;
-    return "returned";
-  } catch (e) {
-    return e;
-  }
-}

@@ -3,6 +3,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { CancelledError, type Coro, createTask, InvalidStateError, sleep, type Task } from "../../mod.ts";
 import { exploreSeeds, runTest, Sequencer } from "../../lib/testing/mod.ts";
+import { caught } from "./_caught.ts";
 
 /** All orders of `items`. */
 function permutations<T>(items: T[]): T[][] {
@@ -101,13 +102,3 @@ Deno.test("bad Sequencer.at() arguments are typed errors naming the value", asyn
     assert(notBody instanceof TypeError && notBody.message.includes("5 (a number)"));
   }, { seed: null });
 });
-
-/** What a coroutine throws (or the string "returned"). */
-function* caught(coro: Coro<unknown>): Coro<unknown> {
-  try {
-    yield* coro;
-    return "returned";
-  } catch (e) {
-    return e;
-  }
-}

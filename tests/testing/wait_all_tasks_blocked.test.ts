@@ -1,18 +1,9 @@
 /** waitAllTasksBlocked() returns once every other task is parked and nothing is ready — and lets no time pass. */
 
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import {
-  CancelledError,
-  type Coro,
-  createTask,
-  Event,
-  getRunningLoop,
-  InvalidStateError,
-  Lock,
-  Queue,
-  sleep,
-} from "../../mod.ts";
+import { CancelledError, createTask, Event, getRunningLoop, InvalidStateError, Lock, Queue, sleep } from "../../mod.ts";
 import { exploreSeeds, runTest, waitAllTasksBlocked } from "../../lib/testing/mod.ts";
+import { caught } from "./_caught.ts";
 
 /** A child that takes a few steps of its own before it reaches `lock.acquire()`. */
 function* parkedOnLock(): Generator<unknown, string[], unknown> {
@@ -118,13 +109,3 @@ Deno.test("waitAllTasksBlocked outside a task is an InvalidStateError", async ()
   }, { seed: null });
   assertThrows(() => waitAllTasksBlocked().next(), InvalidStateError, "needs a running event loop");
 });
-
-/** What a coroutine throws (or the string "returned"). */
-function* caught(coro: Coro<unknown>): Coro<unknown> {
-  try {
-    yield* coro;
-    return "returned";
-  } catch (e) {
-    return e;
-  }
-}
