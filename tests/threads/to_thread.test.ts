@@ -235,7 +235,7 @@ Deno.test("cancelling the task that awaits a running job aborts the job's signal
     }
     assert(future.cancelled());
     // The job saw the abort and returned: its worker is free again, not replaced.
-    for (let i = 0; i < 400 && pool.stats().busy > 0; i++) yield* sleep(5);
+    for (let i = 0; i < 1000 && pool.stats().busy > 0; i++) yield* sleep(5); // generous: CI machines are slow
     assertEquals(pool.stats(), { size: 1, workers: 1, busy: 0, queued: 0 });
   });
 });
@@ -250,9 +250,9 @@ Deno.test("a synchronous job sees its cancellation through jobSignal() where mem
     yield* sleep(20);
     future.cancel();
     const start = performance.now();
-    for (let i = 0; i < 200 && pool.stats().busy > 0; i++) yield* sleep(5);
+    for (let i = 0; i < 1000 && pool.stats().busy > 0; i++) yield* sleep(5); // generous: CI machines are slow
     assertEquals(pool.stats().busy, 0);
-    assert(performance.now() - start < 1000, "it stopped long before the job's own limit");
+    assert(performance.now() - start < 4000, "it stopped well before the job's own 5 s limit");
     const after = yield* pool.submit(jobs.whoAmI);
     assertEquals(after === before, sharedMemory, sharedMemory ? "it kept its worker" : "a new worker replaced it");
   });
@@ -265,7 +265,7 @@ Deno.test("a running job that ignores cancellation is terminated after the grace
     const future = pool.submit(jobs.forever);
     yield* sleep(20);
     future.cancel();
-    for (let i = 0; i < 200 && pool.stats().workers > 0; i++) yield* sleep(5);
+    for (let i = 0; i < 1000 && pool.stats().workers > 0; i++) yield* sleep(5); // generous: CI machines are slow
     assertEquals(pool.stats().workers, 0, "the stuck worker is gone");
     const after = yield* pool.submit(jobs.whoAmI);
     assert(after !== before, "a new worker runs the next job");
