@@ -25,15 +25,7 @@ export function runVirtual<T>(main: () => Coro<T>): Promise<T> {
   return run(main, { clock: "virtual" });
 }
 
-/** Runs `body` to completion and returns what it threw, failing if it did not throw. */
-export function* caught(body: Coro<unknown>): Coro<unknown> {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the awaited body to throw, but it returned");
-}
+export { caught } from "../_support/caught.ts";
 
 /** Gives up `n` loop iterations (a bare `yield` is one). */
 export function* iterations(n: number): Coro<void> {

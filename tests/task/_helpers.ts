@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Coro, EventLoop, ExceptionContext } from "../../mod.ts";
+import type { EventLoop, ExceptionContext } from "../../mod.ts";
 
 /** Lets a test pass a wrongly typed value to an API that must reject it at run time. */
 export function untyped(value: unknown): never {
@@ -26,15 +26,7 @@ export function hostTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Runs `gen` to completion and returns what it threw, failing if it did not throw. */
-export function* caught(body: Coro<unknown>): Coro<unknown> {
-  try {
-    yield* body;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the awaited body to throw, but it returned");
-}
+export { caught } from "../_support/caught.ts";
 
 /** `globalThis.gc`, which every harness exposes (`--expose-gc`). */
 export function collectGarbage(): void {

@@ -12,7 +12,7 @@ import {
   sleep,
 } from "../../mod.ts";
 import { assertCheckpoints, assertNoCheckpoints, CheckpointError, runTest } from "../../lib/testing/mod.ts";
-import { caught } from "./_caught.ts";
+import { caught } from "../_support/caught.ts";
 
 /** Runs `body` in a FIFO runTest. */
 function test(body: () => Coro<unknown>): Promise<unknown> {

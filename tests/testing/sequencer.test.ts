@@ -3,7 +3,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { CancelledError, type Coro, createTask, InvalidStateError, sleep, type Task } from "../../mod.ts";
 import { exploreSeeds, runTest, Sequencer } from "../../lib/testing/mod.ts";
-import { caught } from "./_caught.ts";
+import { caught } from "../_support/caught.ts";
 
 /** All orders of `items`. */
 function permutations<T>(items: T[]): T[][] {

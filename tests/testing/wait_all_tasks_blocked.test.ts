@@ -3,7 +3,7 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { CancelledError, createTask, Event, getRunningLoop, InvalidStateError, Lock, Queue, sleep } from "../../mod.ts";
 import { exploreSeeds, runTest, waitAllTasksBlocked } from "../../lib/testing/mod.ts";
-import { caught } from "./_caught.ts";
+import { caught } from "../_support/caught.ts";
 
 /** A child that takes a few steps of its own before it reaches `lock.acquire()`. */
 function* parkedOnLock(): Generator<unknown, string[], unknown> {
