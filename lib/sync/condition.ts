@@ -18,7 +18,7 @@ import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
-import { Waiters } from "./_waiters.ts";
+import { Waiters } from "../task/waiters.ts";
 import { Lock } from "./lock.ts";
 
 const NO_ERROR: unique symbol = Symbol("no error");

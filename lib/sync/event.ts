@@ -11,7 +11,7 @@
 import { PrintsAsToString } from "../_inspect.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
-import { Waiters } from "./_waiters.ts";
+import { Waiters } from "../task/waiters.ts";
 
 /**
  * A flag, initially false: `yield* event.wait()` returns once it is set.

@@ -8,7 +8,7 @@
  *
  * Invariant: when the lock is free and tasks are waiting, one of them has
  * been woken and will take it (or, if cancelled first, passes the wake-up to
- * the next). The waiter line (`_waiters.ts`) keeps that true through
+ * the next). The waiter line (`task/waiters.ts`) keeps that true through
  * cancellations.
  *
  * @module
@@ -22,7 +22,7 @@ import type { Task } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
-import { type WaitDetail, Waiters } from "./_waiters.ts";
+import { type WaitDetail, Waiters } from "../task/waiters.ts";
 
 /**
  * A lock for tasks: `yield* lock.acquire()` ... `lock.release()`, or

@@ -3,7 +3,7 @@
  * (asyncio.Queue, with Python 3.13's `shutdown`).
  *
  * Getters wait in one line, putters in another, `join()` in a third (all in
- * `_waiters.ts`, bound to one loop). Unlike Lock, a queue lets newcomers
+ * `task/waiters.ts`, bound to one loop). Unlike Lock, a queue lets newcomers
  * barge, as asyncio's does: `put()` on a queue with room and `get()` on one
  * with items never wait, even while others are queued — so a getter woken
  * for an item may find it taken and waits again, at the back. A getter (or
@@ -25,7 +25,7 @@ import { InvalidStateError, QueueEmpty, QueueFull, QueueShutDown } from "../erro
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
-import { Waiters } from "./_waiters.ts";
+import { Waiters } from "../task/waiters.ts";
 
 /**
  * A first-in, first-out queue: `yield* q.put(x)` waits while the queue is

@@ -20,7 +20,7 @@ import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
-import { Waiters } from "./_waiters.ts";
+import { Waiters } from "../task/waiters.ts";
 
 /**
  * A counter of free slots: `yield* sem.acquire()` takes one (waiting while

@@ -24,8 +24,8 @@ import { PrintsAsToString } from "../_inspect.ts";
 import { CannotBlockError, InvalidStateError, QueueEmpty, QueueShutDown } from "../errors.ts";
 import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
-import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
+import { Waiters } from "../task/waiters.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { canShareMemory, setRef, syncReceiver } from "./_host.ts";
 import { Link, type Mode, type Wire } from "./_link.ts";
@@ -99,8 +99,12 @@ export class Channel<S, R> extends PrintsAsToString {
   #mode: Mode;
   #items: R[] = [];
   #head = 0;
-  /** Invariant: pending futures of `get()` calls waiting for an item, oldest first. */
-  #getters: Future<void>[] = [];
+  /** The `get()` calls waiting for an item; a woken one cancelled before it resumed passes the wake-up on. */
+  #getters: Waiters = new Waiters(this, "get()", () => {
+    if (this.#head < this.#items.length) this.#getters.wakeOne();
+  });
+  /** `get()` calls in progress: while any is, the loop is owed a wake-up (see `#keepAlive`). */
+  #gets = 0;
   #closedHere = false;
   #closedThere = false;
   #waiting = false;
@@ -193,18 +197,12 @@ export class Channel<S, R> extends PrintsAsToString {
   *get(): Coro<R> {
     while (this.#head === this.#items.length) {
       if (this.#closedHere || this.#closedThere) throw new QueueShutDown("the channel is closed");
-      const getter = this.#loop.createFuture<void>();
-      this.#getters.push(getter);
+      this.#gets++;
       this.#keepAlive();
       try {
-        yield* getter;
-      } catch (error) {
-        // asyncio's Queue.get: a cancelled getter that was already woken passes the wake-up on.
-        if (getter.cancelled() && this.#head < this.#items.length) this.#wakeNext();
-        throw error;
+        yield* this.#getters.wait();
       } finally {
-        const at = this.#getters.indexOf(getter);
-        if (at !== -1) this.#getters.splice(at, 1);
+        this.#gets--;
         this.#keepAlive();
       }
     }
@@ -251,10 +249,9 @@ export class Channel<S, R> extends PrintsAsToString {
 
   /** @returns A description like `<Channel open mode=host items=0 getters=1>`. */
   override toString(): string {
-    const getters = this.#getters.filter((getter) => !getter.done()).length;
     return `<Channel ${
       this.isClosed() ? "closed" : "open"
-    } mode=${this.#mode} items=${this.qsize()} getters=${getters}>`;
+    } mode=${this.#mode} items=${this.qsize()} getters=${this.#getters.size}>`;
   }
 
   #shutDown(loopOpen: boolean): void {
@@ -266,7 +263,7 @@ export class Channel<S, R> extends PrintsAsToString {
       } catch {
         // The other end is gone.
       }
-      if (open) this.#wakeAll();
+      if (open) this.#getters.wakeAll();
     }
     // Until the peer has said hello, what was sent waits in the outbox: keep listening for it.
     if (this.#link.close(!open)) {
@@ -300,11 +297,11 @@ export class Channel<S, R> extends PrintsAsToString {
       case "data":
         if (this.#closedHere) return;
         this.#items.push(message.v as R);
-        this.#wakeNext();
+        this.#getters.wakeOne();
         break;
       case "close":
         this.#closedThere = true;
-        this.#wakeAll();
+        this.#getters.wakeAll();
         break;
       case "space":
         this.#link.flush();
@@ -312,19 +309,9 @@ export class Channel<S, R> extends PrintsAsToString {
     }
   };
 
-  #wakeNext(): void {
-    for (const getter of this.#getters) {
-      if (!getter.done()) return getter.setResult(undefined);
-    }
-  }
-
-  #wakeAll(): void {
-    for (const getter of this.#getters) if (!getter.done()) getter.setResult(undefined);
-  }
-
   /** While a get() waits: the loop owes a wake-up (`ref`), and Node/Deno stay alive for the port. */
   #keepAlive(): void {
-    const waiting = this.#getters.length > 0;
+    const waiting = this.#gets > 0;
     if (waiting === this.#waiting) return;
     this.#waiting = waiting;
     if (waiting) this.#loop.ref();

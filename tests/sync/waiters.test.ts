@@ -1,5 +1,5 @@
 /**
- * What every primitive gets from the one waiter line (lib/sync/_waiters.ts):
+ * What every primitive gets from the one waiter line (lib/task/waiters.ts):
  * waiters that print what they wait for (so a deadlock report names the
  * primitive), binding to one loop, printing through the inspect hooks, and
  * the types that flow through `yield*`.

@@ -1,6 +1,8 @@
 /**
  * The one owner of fairness (Trio's ParkingLot): a FIFO line of waiter
- * futures in which Lock, Semaphore, Condition, Event and Queue park tasks.
+ * futures in which Lock, Semaphore, Condition, Event, Queue and the threads'
+ * Channel park tasks. It lives in the task layer so every layer above can
+ * share it.
  *
  * A waiter is *pending* (parked), *woken* (its future has a result and its
  * task resumes in a later iteration — "in transit") or *gone* (its task
@@ -28,10 +30,10 @@
 
 import { InvalidStateError } from "../errors.ts";
 import { _runningLoop } from "../loop/base_event_loop.ts";
-import type { EventLoop } from "../task/event_loop.ts";
-import { Future } from "../task/future.ts";
-import { _getRunningLoop } from "../task/running_loop.ts";
-import type { Coro } from "../task/yield_protocol.ts";
+import type { EventLoop } from "./event_loop.ts";
+import { Future } from "./future.ts";
+import { _getRunningLoop } from "./running_loop.ts";
+import type { Coro } from "./yield_protocol.ts";
 
 /** An owner that adds to its waiters' label what a waiter would want to know, e.g. who holds a lock. */
 export interface WaitDetail {
