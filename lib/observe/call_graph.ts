@@ -21,7 +21,7 @@ import { _linkedWaiters } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { Future } from "../task/future.ts";
 import { Task } from "../task/task.ts";
-import { _taskId, _waitIndex } from "../task/task_graph.ts";
+import { _waitIndex } from "../task/task_graph.ts";
 import { _describeWait } from "../task/wait_label.ts";
 
 /** How many stack lines a call stack is read from (V8's default of 10 is far too few for `yield*` chains). */
@@ -255,7 +255,7 @@ function render(graph: FutureCallGraph, level: number, ancestors: Future<unknown
   const { future } = graph;
   const cycle = ancestors.includes(future) ? " (cycle)" : "";
   const head = future instanceof Task
-    ? `* Task(name='${future.getName()}', id=${_taskId(future.getLoop(), future)})${cycle}`
+    ? `* Task(name='${future.getName()}', id=${future.getLoop()._taskId(future)})${cycle}`
     : `* ${String(future)}${cycle}`;
   const lines = [pad + head];
   if (graph.callStack.length > 0) {

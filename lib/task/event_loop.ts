@@ -27,7 +27,7 @@ import { _inspect, type LoopSnapshot } from "./inspect.ts";
 import { Task, type TaskOptions, wakeTask } from "./task.ts";
 import { TaskIds } from "./task_ids.ts";
 import { formatTaskTree } from "./task_tree.ts";
-import { UndrivenTracker } from "./undriven.ts";
+import { describeUndriven, UndrivenTracker } from "./undriven.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 import type { EventLoopOptions } from "../loop/base_event_loop.ts";
@@ -82,7 +82,7 @@ export class EventLoop extends BaseEventLoop {
   constructor(options?: EventLoopOptions) {
     super(options);
     this._taskStepFn = wakeTask; // what a "tasks" schedule permutes
-    if (this.getDebug()) this._undriven = new UndrivenTracker();
+    if (this.getDebug()) this._trackUndriven();
   }
 
   /** @internal Coroutines yieldio made and nobody drove yet, while tracked (debug mode, sanitizer); else null. */
@@ -209,9 +209,10 @@ export class EventLoop extends BaseEventLoop {
         if (future !== undefined) collectedUnseen.unregister(future);
         this._reportUnseen(record);
       }
-      for (const { label, createdAt } of this._undriven?.pending() ?? []) {
+      for (const record of this._undriven?.pending() ?? []) {
+        const createdAt = record.createdAt; // the handler prints it on a line of its own
         this.callExceptionHandler({
-          message: `${label} was created but never driven: did you forget \`yield*\`?`,
+          message: describeUndriven(record, false),
           ...(createdAt === undefined ? {} : { createdAt }),
         });
       }

@@ -16,6 +16,7 @@
 import type { EventLoop } from "./event_loop.ts";
 import { LONG_STEP_MS, SELF_WAKE_MIN, TaskStats } from "./task_stats.ts";
 import { _taskRows, type TaskRow } from "./task_graph.ts";
+import { describeUndriven } from "./undriven.ts";
 
 export type { TaskRow };
 
@@ -111,13 +112,8 @@ export function _inspect(loop: EventLoop): LoopSnapshot {
   for (const label of loop._unretrieved()) {
     warnings.push({ kind: "unretrieved", task: null, message: `${label} failed and nobody retrieved its exception` });
   }
-  for (const { label, createdAt } of loop._undriven?.pending() ?? []) {
-    const site = createdAt === undefined ? "" : ` at ${createdAt}`;
-    warnings.push({
-      kind: "never-driven",
-      task: null,
-      message: `${label} was created${site} and never driven: did you forget \`yield*\`?`,
-    });
+  for (const record of loop._undriven?.pending() ?? []) {
+    warnings.push({ kind: "never-driven", task: null, message: describeUndriven(record) });
   }
   const { iteration, ready } = loop._counters();
   const { timers, refs } = loop.isClosed() ? { timers: [], refs: 0 } : loop._leftovers();

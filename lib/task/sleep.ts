@@ -55,7 +55,7 @@ export function sleep<T>(ms: number, value: T): Coro<T>;
 export function sleep<T>(ms: number, value?: T): Coro<T | undefined> {
   if (typeof ms !== "number") throw new TypeError(`sleep expects a delay in ms, got ${describeValue(ms)}`);
   if (Number.isNaN(ms)) throw new RangeError("sleep got NaN for its delay; pass a number of ms");
-  return trackUndriven(new Sleep(ms, value), `sleep(${ms})`);
+  return trackUndriven(new Sleep(ms, value), "sleep", ms);
 }
 
 class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {

@@ -58,7 +58,7 @@ const COUNT_SHIFT = 2; // `#cancelBits >> COUNT_SHIFT`: the number of cancel req
 /** Passed as the "no exception" argument of a step. */
 const NOTHING: unique symbol = Symbol("nothing");
 /** Tasks made so far in this thread: `Task-N` names (asyncio's counter); loops number their own tasks too. */
-export let _taskCounter = 0;
+let taskCounter = 0;
 
 /**
  * A coroutine running on the loop; a {@linkcode Future} of its return value.
@@ -108,7 +108,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
     super({ loop });
     this.#coro = coro;
-    this.#meta = ++_taskCounter;
+    this.#meta = ++taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
     if (loop.getDebug()) this.#coro = _debugTask(this, coro); // creation site, DevTools async stack
     loop._undriven?.driven(coro); // a coroutine handed to a task is owned, not forgotten: the task drives it
@@ -182,7 +182,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     return Task.#extras(this)?.name;
   }
 
-  /** @internal The task's number from {@linkcode _taskCounter}: `Task-<number>`. */
+  /** @internal The task's number from `taskCounter`: `Task-<number>`. */
   _number(): number {
     const meta = this.#meta;
     return typeof meta === "number" ? meta : meta.number;

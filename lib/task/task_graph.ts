@@ -42,11 +42,6 @@ export interface TaskRow {
   createdAt: string | null;
 }
 
-/** @internal The task's id on `loop`: 1, 2, … in creation order on that loop. */
-export function _taskId(loop: EventLoop, task: Task<unknown>): number {
-  return loop._taskId(task);
-}
-
 /**
  * @internal The pending tasks that await each object: suspended on it, or
  * awaiting it through what they are suspended on (a gather's children) or a
@@ -97,7 +92,7 @@ export function _awaitingTasks(
 /** @internal The loop's pending tasks as rows, in creation order. */
 export function _taskRows(loop: EventLoop): TaskRow[] {
   const tasks = loop._pendingTasks();
-  const ids = tasks.map((task) => _taskId(loop, task));
+  const ids = tasks.map((task) => loop._taskId(task));
   const index = _waitIndex(tasks);
   const pending = new Set(tasks);
   return tasks.map((task, i): TaskRow => {
@@ -109,7 +104,7 @@ export function _taskRows(loop: EventLoop): TaskRow[] {
       state: task === loop._currentTask ? "running" : settled ? "ready" : "waiting",
       cancelling: task.cancelling(),
       waitingOn: settled ? null : _describeWait(awaited),
-      awaitedBy: _awaitingTasks(task, index, pending).map((waiter) => _taskId(loop, waiter)).sort((a, b) => a - b),
+      awaitedBy: _awaitingTasks(task, index, pending).map((waiter) => loop._taskId(waiter)).sort((a, b) => a - b),
       createdAt: _taskCreatedAt(task) ?? null,
     };
   });

@@ -65,22 +65,34 @@ export class UndrivenTracker {
   }
 }
 
-/** @internal The tracker of the running loop, when it tracks; else null. */
-export function _undrivenTracker(): UndrivenTracker | null {
+/**
+ * @internal The one sentence every report of an undriven coroutine uses (at
+ * close, in `inspect()`, in the sanitizer), with its creation site unless the
+ * report carries the site apart (`withSite` false).
+ */
+export function describeUndriven({ label, createdAt }: UndrivenCoroutine, withSite = true): string {
+  const site = withSite && createdAt !== undefined ? ` at ${createdAt}` : "";
+  return `${label} was created${site} but never driven: did you forget \`yield*\`?`;
+}
+
+/** The tracker of the running loop, when it tracks; else null. */
+function undrivenTracker(): UndrivenTracker | null {
   return (_runningLoop() as EventLoop | null)?._undriven ?? null;
 }
 
 /**
  * @internal Returns `coro`, recorded as created when the running loop tracks
  * undriven coroutines: then wrapped, so its first resumption marks it driven.
- * With tracking off, `coro` itself (one null check).
+ * With tracking off, `coro` itself (one null check). It is named `label`, or
+ * `label(argument)` when an argument is given (`sleep(5)`).
  */
-export function trackUndriven<T>(coro: Coro<T>, label: string): Coro<T> {
-  const tracker = _undrivenTracker();
+export function trackUndriven<T>(coro: Coro<T>, label: string, argument?: number): Coro<T> {
+  const tracker = undrivenTracker();
   if (tracker === null) return coro;
   const tracked = new TrackedCoro(coro, tracker);
   // User code → sleep()/fromPromise() → trackUndriven() → created(): two of ours above created().
-  tracker.created(tracked, label, 2);
+  // `label(argument)` is built only here, so an untracked sleep() makes no string.
+  tracker.created(tracked, argument === undefined ? label : `${label}(${argument})`, 2);
   return tracked;
 }
 

@@ -17,6 +17,7 @@ import type { ExceptionContext } from "../loop/exception_handling.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Leak } from "./errors.ts";
+import { describeUndriven } from "../task/undriven.ts";
 
 /** One test's sanitizer, installed on its loop. */
 export class Sanitizer {
@@ -56,12 +57,8 @@ export class Sanitizer {
       });
     }
     const tracker = loop._undriven;
-    for (const { label, createdAt } of tracker?.pending() ?? []) {
-      const site = createdAt === undefined ? "" : ` at ${createdAt}`;
-      this.#left.push({
-        kind: "undriven",
-        description: `${label} was created${site} but never driven: did you forget \`yield*\`?`,
-      });
+    for (const record of tracker?.pending() ?? []) {
+      this.#left.push({ kind: "undriven", description: describeUndriven(record) });
     }
     tracker?.clear(); // reported here, not again by close()
   }

@@ -150,7 +150,7 @@ Deno.test("in debug mode, a primitive's wait created and never driven is warned 
   stepped.step(1);
   const [warning] = stepped.loop.inspect().warnings;
   assertEquals([warning.kind, warning.task], ["never-driven", null]);
-  assertMatch(warning.message, /^Lock\.acquire\(\) was created at .+ and never driven: did you forget `yield\*`\?$/);
+  assertMatch(warning.message, /^Lock\.acquire\(\) was created at .+ but never driven: did you forget `yield\*`\?$/);
   stepped.close();
   assertEquals(stepped.reports.map((r) => r.message), [
     "Lock.acquire() was created but never driven: did you forget `yield*`?",
