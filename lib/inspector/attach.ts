@@ -112,8 +112,8 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
   let note: string | undefined;
   let player: ReturnType<typeof setInterval> | undefined;
 
-  const refresh = (): void => {
-    const snapshot = loop.inspect();
+  /** Renders `snapshot`, or a fresh one: a step passes the one it already took. */
+  const refresh = (snapshot = loop.inspect()): void => {
     element.innerHTML = renderSnapshot(snapshot, {
       title: options.title,
       controls: drive ? { paused } : undefined,
@@ -126,31 +126,34 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
     player = undefined;
     refresh();
   };
-  const stepOnce = (): boolean => {
+  /** Runs one iteration; returns the snapshot after it, or null when stepping should stop (see `note`). */
+  const stepOnce = (): LoopSnapshot | null => {
     if (!drive) throw new TypeError("step() needs an inspector made with drive: true");
     if (loop.isClosed() || loop.isRunning()) {
       note = loop.isClosed() ? "the loop is closed" : "the loop is running elsewhere: watching only";
-      return false;
+      return null;
     }
     try {
       loop.runOnce();
     } catch (error) {
       note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-      return false;
+      return null;
     }
-    const { tasks, ready, timerCount, refs } = loop.inspect();
+    const snapshot = loop.inspect();
+    const { tasks, ready, timerCount, refs } = snapshot;
     if (ready === 0 && timerCount === 0 && refs === 0) {
       // Stepping on would change nothing: say why the tasks still there can never run.
       note = tasks.length === 0
         ? "nothing left to run"
         : "deadlock: nothing is ready, no timer is armed and no host wake-up is expected (the tree shows who waits on what)";
-      return false;
+      return null;
     }
-    return true;
+    return snapshot;
   };
   const step = (): void => {
-    if (!stepOnce()) return pause();
-    refresh();
+    const snapshot = stepOnce();
+    if (snapshot === null) return pause();
+    refresh(snapshot);
   };
   const play = (): void => {
     if (!drive) throw new TypeError("play() needs an inspector made with drive: true");
