@@ -24,6 +24,7 @@
 
 import { describeMachine, loadAverage, type Machine, machineMarkdown } from "./_machine.ts";
 import { fmtMs, fmtRate, fmtRatio, median } from "./_stats.ts";
+import { microSample } from "./_micro_sample.ts";
 import { markdownTable } from "./_table.ts";
 import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
@@ -124,26 +125,6 @@ interface MicroResult {
   notes: string[];
 }
 
-/** Runs one sample of one micro side in a fresh process; returns its time(s) in ms. */
-async function microSample(
-  id: string,
-  sideIndex: number,
-  quick: boolean,
-  python: boolean,
-  repeat = 1,
-): Promise<number[]> {
-  const script = new URL("./scenarios/micro.ts", import.meta.url).pathname;
-  const args = ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script, id, String(sideIndex)];
-  if (quick) args.push("--quick");
-  if (python) args.push("--python");
-  if (repeat > 1) args.push(`--repeat=${repeat}`);
-  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) {
-    throw new Error(`micro ${id} side ${sideIndex} failed: ${new TextDecoder().decode(out.stderr).trim()}`);
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string);
-}
-
 /** Runs the sides of one micro scenario alternately, a fresh process per sample, rotating the order each round. */
 async function runMicro(
   scenario: MicroScenario,
@@ -156,7 +137,7 @@ async function runMicro(
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < sides.length; i++) {
       const k = (i + round) % sides.length;
-      samples[k].push(...await microSample(scenario.id, k, quick, python));
+      samples[k].push(...await microSample(scenario.id, k, { quick, python }));
     }
     log(`  ${scenario.id} round ${round + 1}/${rounds}: ${samples.map((s) => fmtMs(median(s))).join(", ")}`);
   }
@@ -268,7 +249,7 @@ async function runSteady(quick: boolean, python: boolean): Promise<SteadyRow[]> 
   const rows: SteadyRow[] = [];
   for (const [id, index] of STEADY_SIDES) {
     const repeat = quick ? 4 : STEADY_REPEAT;
-    const timesMs = await microSample(id, index, quick, python, repeat);
+    const timesMs = await microSample(id, index, { quick, python, repeat });
     const label = (scenarios.find((s) => s.id === id) as MicroScenario).sides[index].label;
     rows.push({
       scenario: id,

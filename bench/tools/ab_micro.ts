@@ -14,6 +14,9 @@
  * @module
  */
 
+import { microSample } from "../_micro_sample.ts";
+import { median } from "../_stats.ts";
+
 const [which, roundsArg, ...checkoutArgs] = Deno.args;
 const [id, side] = (which ?? "").split(":");
 const rounds = Number(roundsArg);
@@ -23,22 +26,11 @@ if (!id || !/^\d+$/.test(side ?? "") || !Number.isInteger(rounds) || rounds < 1 
   Deno.exit(2);
 }
 
-/** One sample: the ms that checkout's micro.ts reports for the side. */
-async function sample(checkout: string): Promise<number> {
-  const script = `${checkout}/bench/scenarios/micro.ts`;
-  const args = ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script, id, side];
-  const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) throw new Error(`${script} failed: ${new TextDecoder().decode(out.stderr)}`);
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string)[0];
-}
-
-const median = (values: number[]) => values.toSorted((a, b) => a - b)[Math.floor(values.length / 2)];
-
 const samples = checkouts.map((): number[] => []);
 for (let round = 0; round < rounds; round++) {
   for (let i = 0; i < checkouts.length; i++) {
     const k = (i + round) % checkouts.length;
-    samples[k].push(await sample(checkouts[k][1]));
+    samples[k].push(...await microSample(id, Number(side), { script: `${checkouts[k][1]}/bench/scenarios/micro.ts` }));
   }
 }
 for (const [k, [name]] of checkouts.entries()) {
