@@ -1,6 +1,6 @@
 /**
  * Argument checks shared by the combinators: what counts as an awaitable, a
- * collection of them, and a timeout (bodies are checked by lib/task/body.ts). Each failure is a `TypeError` or
+ * collection of them, an options object, a future of the right loop, and a timeout (bodies are checked by lib/task/body.ts). Each failure is a `TypeError` or
  * `RangeError` that names the caller and the offending value, thrown at the
  * call (before anything is scheduled), never later inside a task.
  *
@@ -60,4 +60,18 @@ export function checkTime(value: unknown, caller: string, name: string): number 
   }
   if (Number.isNaN(value)) throw new RangeError(`${caller} got NaN for ${name}; pass a number of ms, or null`);
   return value;
+}
+
+/** Refuses `options` unless it is undefined or an object. */
+export function checkOptionsObject(options: unknown, caller: string): void {
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`${caller} expects an options object, got ${describeValue(options)}`);
+  }
+}
+
+/** Refuses a future of a loop other than `loop`: a combinator waits on one loop. */
+export function checkSameLoop(value: unknown, loop: unknown, caller: string, where = ""): void {
+  if (value instanceof Future && value.getLoop() !== loop) {
+    throw new TypeError(`${caller} got ${value}${where}, which belongs to another event loop`);
+  }
 }

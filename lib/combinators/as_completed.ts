@@ -16,16 +16,15 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
 import { TimeoutError } from "../errors.ts";
 import type { TimerHandle } from "../loop/handle.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
-import { type Awaitable, Future } from "../task/future.ts";
+import type { Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { LabelledFuture } from "../task/wait_label.ts";
-import { checkAwaitable, checkTime, listOf } from "./_checks.ts";
+import { checkAwaitable, checkOptionsObject, checkSameLoop, checkTime, listOf } from "./_checks.ts";
 
 /** Options for {@linkcode asCompleted}. */
 export interface AsCompletedOptions {
@@ -70,16 +69,10 @@ export function asCompleted<T>(
 ): IterableIterator<Coro<T>> {
   const list = listOf(awaitables, "asCompleted");
   list.forEach((value, i) => checkAwaitable(value, "asCompleted", ` at index ${i}`));
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`asCompleted expects an options object, got ${describeValue(options)}`);
-  }
+  checkOptionsObject(options, "asCompleted");
   const timeout = checkTime(options?.timeout, "asCompleted", "timeout");
   const loop = _getRunningLoop("asCompleted()");
-  for (const value of list) {
-    if (value instanceof Future && value.getLoop() !== loop) {
-      throw new TypeError(`asCompleted got ${value}, which belongs to another event loop`);
-    }
-  }
+  for (const value of list) checkSameLoop(value, loop, "asCompleted");
   const futures = [...new Set(list)].map((value) => ensureFuture(value as Awaitable<T>, loop));
   return new Completions(loop, futures, timeout);
 }

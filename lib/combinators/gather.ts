@@ -24,7 +24,7 @@ import { ensureFuture } from "../task/ensure_future.ts";
 import { type Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkAwaitable, listOf } from "./_checks.ts";
+import { checkAwaitable, checkOptionsObject, checkSameLoop, listOf } from "./_checks.ts";
 import { cancelledErrorOf, errorOf, NO_ERROR } from "./_outcome.ts";
 
 /** The value `yield*` gives for an awaitable of type `A`: `ResultOf<Task<string>>` is `string`. */
@@ -120,11 +120,7 @@ export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: Gathe
   // it before wrapping anything, so a refusal leaves no orphan task behind.
   const first = args[0];
   const loop = first instanceof Future ? first.getLoop() : _getRunningLoop("gather()");
-  args.forEach((arg, i) => {
-    if (arg instanceof Future && arg.getLoop() !== loop) {
-      throw new TypeError(`gather got ${arg} at index ${i}, which belongs to another event loop than index 0`);
-    }
-  });
+  args.forEach((arg, i) => checkSameLoop(arg, loop, "gather", ` at index ${i}`));
   if (args.length === 0) {
     const empty = loop.createFuture<unknown[]>();
     empty.setResult([]);
@@ -152,11 +148,8 @@ export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: Gathe
 }
 
 function checkOptions(options: GatherOptions | undefined): boolean {
-  if (options === undefined) return false;
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError(`gather expects an options object, got ${describeValue(options)}`);
-  }
-  const flag = options.returnExceptions;
+  checkOptionsObject(options, "gather");
+  const flag = options?.returnExceptions;
   if (flag !== undefined && typeof flag !== "boolean") {
     throw new TypeError(`gather expects returnExceptions as a boolean, got ${describeValue(flag)}`);
   }

@@ -20,7 +20,7 @@ import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { isCoroutine } from "../task/coroutine.ts";
 import { LabelledFuture } from "../task/wait_label.ts";
-import { checkTime, listOf } from "./_checks.ts";
+import { checkOptionsObject, checkSameLoop, checkTime, listOf } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
 
 /**
@@ -137,9 +137,7 @@ export function wait<F extends Future<unknown>>(futures: Iterable<F>, options?: 
   const list = listOf(futures, "wait");
   list.forEach(checkFuture);
   if (list.length === 0) throw new RangeError("wait got no futures: pass at least one future or task");
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`wait expects an options object, got ${describeValue(options)}`);
-  }
+  checkOptionsObject(options, "wait");
   const timeout = checkTime(options?.timeout, "wait", "timeout");
   const returnWhen = options?.returnWhen ?? ALL_COMPLETED;
   if (!RETURN_WHEN.includes(returnWhen)) {
@@ -167,9 +165,7 @@ function* waitUntil<F extends Future<unknown>>(
   returnWhen: ReturnWhen,
 ): Coro<WaitResult<F>> {
   const loop: EventLoop = _getRunningLoop("wait()");
-  for (const future of futures) {
-    if (future.getLoop() !== loop) throw new TypeError(`wait got ${future}, which belongs to another event loop`);
-  }
+  for (const future of futures) checkSameLoop(future, loop, "wait");
   const waiter = new LabelledFuture<void>(loop, new WaitSubject(futures, returnWhen));
   let timer: TimerHandle | null = timeout === null ? null : loop.callLater(timeout, releaseWaiter, waiter);
   let left = futures.length;
