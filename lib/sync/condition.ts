@@ -17,7 +17,7 @@ import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
-import { bodyCoroutine, checkBody } from "../task/body.ts";
+import { holding } from "../task/body.ts";
 import { Waiters } from "../task/waiters.ts";
 import { Lock } from "./lock.ts";
 
@@ -104,18 +104,7 @@ export class Condition extends PrintsAsToString {
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
   hold<R>(body: () => Coro<R>): Coro<R> {
-    return trackUndriven(this.#hold(body), "Condition.hold()");
-  }
-
-  /** The coroutine behind {@linkcode hold}. */
-  *#hold<R>(body: () => Coro<R>): Coro<R> {
-    checkBody(body, "Condition.hold()");
-    yield* this.#lock.acquire();
-    try {
-      return yield* bodyCoroutine(body(), "Condition.hold()");
-    } finally {
-      this.#lock.release();
-    }
+    return trackUndriven(holding(this.#lock, body, "Condition.hold()"), "Condition.hold()");
   }
 
   /**

@@ -21,7 +21,7 @@ import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
-import { bodyCoroutine, checkBody } from "../task/body.ts";
+import { holding } from "../task/body.ts";
 import { type WaitDetail, Waiters } from "../task/waiters.ts";
 
 /**
@@ -157,18 +157,7 @@ export class Lock extends PrintsAsToString implements WaitDetail {
    * ```
    */
   hold<R>(body: () => Coro<R>): Coro<R> {
-    return trackUndriven(this.#hold(body), "Lock.hold()");
-  }
-
-  /** The coroutine behind {@linkcode hold}. */
-  *#hold<R>(body: () => Coro<R>): Coro<R> {
-    checkBody(body, "Lock.hold()");
-    yield* this.acquire();
-    try {
-      return yield* bodyCoroutine(body(), "Lock.hold()");
-    } finally {
-      this.release();
-    }
+    return trackUndriven(holding(this, body, "Lock.hold()"), "Lock.hold()");
   }
 
   /** @internal Who holds the lock, for its waiters' label in the task tree. */

@@ -19,7 +19,7 @@ import { PrintsAsToString } from "../_inspect.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
-import { bodyCoroutine, checkBody } from "../task/body.ts";
+import { holding } from "../task/body.ts";
 import { Waiters } from "../task/waiters.ts";
 
 /**
@@ -118,18 +118,7 @@ export class Semaphore extends PrintsAsToString {
    * @throws {TypeError} When `body` is not a function that returns a coroutine.
    */
   hold<R>(body: () => Coro<R>): Coro<R> {
-    return trackUndriven(this.#hold(body), "Semaphore.hold()");
-  }
-
-  /** The coroutine behind {@linkcode hold}. */
-  *#hold<R>(body: () => Coro<R>): Coro<R> {
-    checkBody(body, "Semaphore.hold()");
-    yield* this.acquire();
-    try {
-      return yield* bodyCoroutine(body(), "Semaphore.hold()");
-    } finally {
-      this.release();
-    }
+    return trackUndriven(holding(this, body, "Semaphore.hold()"), "Semaphore.hold()");
   }
 
   /** @returns A description like `<Semaphore unlocked value=2>` or `<Semaphore locked waiters=1>`. */

@@ -36,3 +36,24 @@ export function bodyCoroutine<T>(made: unknown, caller: string): Coro<T> {
     : "write the body as a generator function: function* () { ... }";
   throw new TypeError(`${caller}'s body returned ${describeValue(made)}; ${hint}`);
 }
+
+/** What {@linkcode holding} holds: a lock or a semaphore. */
+export interface Holdable {
+  acquire(): Coro<unknown>;
+  release(): void;
+}
+
+/**
+ * `async with owner: body` (`lock.hold(body)`, `sem.hold(body)`,
+ * `cond.hold(body)`): acquires, runs the body, and releases in a `finally`,
+ * so a body that throws or is cancelled still releases.
+ */
+export function* holding<R>(owner: Holdable, body: () => Coro<R>, caller: string): Coro<R> {
+  checkBody(body, caller);
+  yield* owner.acquire();
+  try {
+    return yield* bodyCoroutine(body(), caller);
+  } finally {
+    owner.release();
+  }
+}

@@ -57,11 +57,6 @@ export function hasWebWorker(): boolean {
   return typeof Worker === "function";
 }
 
-/** @returns Whether workers can be started here at all. */
-export function canStartWorkers(): boolean {
-  return hasWebWorker() || nodeWorkerThreads() !== null;
-}
-
 /**
  * @returns The next message waiting on `port`, read synchronously, or
  *   `undefined`; null when this host has no synchronous read (browsers).
