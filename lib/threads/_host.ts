@@ -1,7 +1,7 @@
 /**
  * What the threads layer needs from its host, found by feature tests (never
  * by user agent): a Worker constructor, Node's `worker_threads`, a synchronous
- * port read, shared memory, the core count.
+ * port read, shared memory, the core count — and the checks built on them.
  *
  * Node's `worker_threads` is reached through `process.getBuiltinModule`
  * (Node ≥ 20.16, Deno ≥ 2.1): synchronous, so a blocking loop can use it, and
@@ -9,6 +9,9 @@
  *
  * @module
  */
+
+import { InvalidStateError } from "../errors.ts";
+import type { EventLoop } from "../task/event_loop.ts";
 
 /** The parts of `node:worker_threads` used here. */
 export interface NodeWorkerThreads {
@@ -63,6 +66,33 @@ export function hasWebWorker(): boolean {
  */
 export function syncReceiver(): ((port: MessagePort) => { message: unknown } | undefined) | null {
   return nodeWorkerThreads()?.receiveMessageOnPort ?? null;
+}
+
+/**
+ * @returns Every message waiting on `port`, read synchronously (a blocked
+ *   loop runs no message event); none where there is no synchronous read.
+ */
+export function readPortNow(port: MessagePort): unknown[] {
+  const receive = syncReceiver();
+  const messages: unknown[] = [];
+  if (receive === null) return messages;
+  for (let got = receive(port); got !== undefined; got = receive(port)) messages.push(got.message);
+  return messages;
+}
+
+/**
+ * Refuses a blocking loop whose idle adapter has no `wakeHandle()`: another
+ * thread could never wake it (`why` says who and for what).
+ *
+ * @throws {InvalidStateError} Then.
+ */
+export function checkWakeable(loop: EventLoop, why: string): void {
+  if (loop._isBlocking() && loop._wakeHandle() === null) {
+    throw new InvalidStateError(
+      `this loop's blocking idle adapter has no wakeHandle(), so ${why}; ` +
+        "give the adapter a wakeHandle() (AtomicsIdle has one) or drive this loop with run()",
+    );
+  }
 }
 
 /**

@@ -21,13 +21,13 @@
 
 import { describeValue } from "../_describe.ts";
 import { PrintsAsToString } from "../_inspect.ts";
-import { CannotBlockError, InvalidStateError, QueueEmpty, QueueShutDown } from "../errors.ts";
+import { CannotBlockError, QueueEmpty, QueueShutDown } from "../errors.ts";
 import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import { Waiters } from "../task/waiters.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { canShareMemory, setRef, syncReceiver } from "./_host.ts";
+import { canShareMemory, checkWakeable, readPortNow, setRef, syncReceiver } from "./_host.ts";
 import { Link, type Mode, type Wire } from "./_link.ts";
 import { CHANNEL_END_KIND, markOpened } from "./_transfer.ts";
 
@@ -142,12 +142,7 @@ export class Channel<S, R> extends PrintsAsToString {
           "lacks (it is not cross-origin isolated): drive this worker's loop with run() instead",
       );
     }
-    if (loop._isBlocking() && loop._wakeHandle() === null) {
-      throw new InvalidStateError(
-        "this loop's blocking idle adapter has no wakeHandle(), so the other end could never wake it; " +
-          "give the adapter a wakeHandle() (AtomicsIdle has one) or drive this loop with run()",
-      );
-    }
+    checkWakeable(loop, "the other end could never wake it");
     markOpened(end.port);
     this.#link = new Link(end.port, this.#mode, loop._wakeHandle());
     this.#source = { drain: () => this.#drain(), close: () => this.#shutDown(false) };
@@ -275,17 +270,8 @@ export class Channel<S, R> extends PrintsAsToString {
   /** The blocking driver's inbox: reads what arrived without a host event. */
   #drain(): void {
     if (this.#mode === "host") return;
-    const messages = this.#mode === "mailbox" ? this.#link.readMailbox() : this.#readPort();
+    const messages = this.#mode === "mailbox" ? this.#link.readMailbox() : readPortNow(this.#link.port) as Wire[];
     for (const message of messages) this.#loop.callSoonThreadsafe(this.#receive, message);
-  }
-
-  #readPort(): Wire[] {
-    const receive = syncReceiver()!;
-    const messages: Wire[] = [];
-    for (let got = receive(this.#link.port); got !== undefined; got = receive(this.#link.port)) {
-      messages.push(got.message as Wire);
-    }
-    return messages;
   }
 
   #receive = (message: Wire): void => {

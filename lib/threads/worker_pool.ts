@@ -33,7 +33,7 @@ import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
-import { canShareMemory, coreCount, syncReceiver } from "./_host.ts";
+import { canShareMemory, checkWakeable, coreCount, readPortNow, syncReceiver } from "./_host.ts";
 import { graceTimer, type Job, type Reply, type Slot } from "./_job.ts";
 import { reviveError } from "./_remote_error.ts";
 import { cloneArgs, cloneError } from "./_clone_args.ts";
@@ -157,12 +157,7 @@ export class WorkerPool extends PrintsAsToString {
           "only between tasks); drive this loop with run()",
       );
     }
-    if (this.#loop._isBlocking() && this.#loop._wakeHandle() === null) {
-      throw new InvalidStateError(
-        "this loop's blocking idle adapter has no wakeHandle(), so a worker could never wake it with the result; " +
-          "give the adapter a wakeHandle() (AtomicsIdle has one) or drive this loop with run()",
-      );
-    }
+    checkWakeable(this.#loop, "a worker could never wake it with the result");
     const job: Job = {
       id: this.#nextId++,
       fn,
@@ -361,11 +356,9 @@ export class WorkerPool extends PrintsAsToString {
 
   /** Reads replies synchronously: the loop blocks, so no message event can run. */
   #drain(): void {
-    const receive = syncReceiver();
-    if (receive === null) return;
     for (const slot of [...this.#slots]) {
-      for (let got = receive(slot.worker.port); got !== undefined; got = receive(slot.worker.port)) {
-        this.#loop.callSoonThreadsafe(() => this.#reply(slot, got!.message as Reply));
+      for (const message of readPortNow(slot.worker.port)) {
+        this.#loop.callSoonThreadsafe(() => this.#reply(slot, message as Reply));
       }
     }
   }
