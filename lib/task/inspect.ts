@@ -82,13 +82,13 @@ export const MAX_TIMERS = 50;
 export function _inspect(loop: EventLoop): LoopSnapshot {
   const stats = loop.isClosed() ? null : TaskStats.of(loop);
   const pending = loop._pendingTasks();
-  const tasks = _taskRows(loop).map((row, i): TaskSnapshot => {
-    const counts = stats?.counts(pending[i]);
+  const counted = pending.map((task) => stats?.counts(task));
+  const tasks = _taskRows(loop, pending).map((row, i): TaskSnapshot => {
+    const counts = counted[i];
     return { ...row, steps: counts?.steps ?? 0, busyMs: counts?.busyMs ?? 0 };
   });
   const warnings: InspectWarning[] = [];
-  pending.forEach((task, i) => {
-    const counts = stats?.counts(task);
+  counted.forEach((counts, i) => {
     if (counts === undefined) return;
     const { id, name } = tasks[i];
     if (counts.wakes >= SELF_WAKE_MIN && counts.selfWakes * 2 > counts.wakes) {

@@ -89,9 +89,8 @@ export function _awaitingTasks(
   return [...found];
 }
 
-/** @internal The loop's pending tasks as rows, in creation order. */
-export function _taskRows(loop: EventLoop): TaskRow[] {
-  const tasks = loop._pendingTasks();
+/** @internal The loop's pending tasks as rows, in creation order (`tasks`: those tasks, when the caller has them). */
+export function _taskRows(loop: EventLoop, tasks: Task<unknown>[] = loop._pendingTasks()): TaskRow[] {
   const ids = tasks.map((task) => loop._taskId(task));
   const index = _waitIndex(tasks);
   const pending = new Set(tasks);

@@ -131,7 +131,7 @@ export function workerMain(): string {
       const value = await fn(...job.args);
       send({ t: "ok", id, value });
     } catch (error) {
-      send({ t: "error", id, error: describe(error, 0), aborted: controller.signal.aborted });
+      send({ t: "error", id, error: describe(error, 0) });
     } finally {
       if (globalThis[JOB] === current) globalThis[JOB] = undefined;
       current = null;
