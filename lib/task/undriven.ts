@@ -59,6 +59,14 @@ export class UndrivenTracker {
     return [...this.#records];
   }
 
+  /**
+   * {@linkcode describeUndriven}, as a method: the testing kit's bundle
+   * reaches the core through the tracker, not through an import.
+   */
+  describe(record: UndrivenCoroutine, withSite = true): string {
+    return describeUndriven(record, withSite);
+  }
+
   /** Forgets everything (after a report). */
   clear(): void {
     this.#records.clear();

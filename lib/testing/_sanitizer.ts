@@ -17,7 +17,6 @@ import type { ExceptionContext } from "../loop/exception_handling.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Leak } from "./errors.ts";
-import { describeUndriven } from "../task/undriven.ts";
 
 /** One test's sanitizer, installed on its loop. */
 export class Sanitizer {
@@ -57,10 +56,11 @@ export class Sanitizer {
       });
     }
     const tracker = loop._undriven;
-    for (const record of tracker?.pending() ?? []) {
-      this.#left.push({ kind: "undriven", description: describeUndriven(record) });
+    if (tracker === null) return;
+    for (const record of tracker.pending()) {
+      this.#left.push({ kind: "undriven", description: tracker.describe(record) });
     }
-    tracker?.clear(); // reported here, not again by close()
+    tracker.clear(); // reported here, not again by close()
   }
 
   /** @returns Everything found: what the body left, then the handler's reports. */
