@@ -164,21 +164,47 @@ function addReport(tally: Tally, report: RunReport): void {
   }
 }
 
-async function runSuite(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+/** Counts one page check and prints it as the suites print their tests. */
+function tallyCheck(tally: Tally, ok: boolean, name: string): void {
+  console.log(`${ok ? "ok    " : "FAILED"} ${name}`);
+  if (ok) tally.passed++;
+  else tally.failed++;
+}
+
+/**
+ * Opens the suite page, printing each test's result as it arrives (labelled
+ * `label`, or by where it ran), and counts a failure unless the page's
+ * cross-origin isolation is `isolated`.
+ */
+async function openSuitePage(
+  browser: Browser,
+  origin: string,
+  problems: Problems,
+  tally: Tally,
+  { name, isolated, label }: { name: string; isolated: boolean; label?: string },
+): Promise<Page> {
   const page = await browser.newPage();
-  problems.watch(page, "suite page");
+  problems.watch(page, name);
   await page.exposeFunction("__harnessProgress", (json: string) => {
     const { where, result } = JSON.parse(json) as { where: string; result: TestResult };
-    console.log(`[${where}] ${formatResult(result)}`);
+    console.log(`[${label ?? where}] ${formatResult(result)}`);
   });
   await page.goto(`${origin}/tests/index.html`);
   await page.waitForFunction(() => "__harness" in globalThis, undefined, { timeout: 30_000 });
-
-  const isolated = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
-  if (!isolated) {
+  const got = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true);
+  if (got !== isolated) {
     tally.failed++;
-    tally.notes.push("the suite page is not crossOriginIsolated (COOP/COEP headers?)");
+    tally.notes.push(
+      isolated
+        ? `the ${name} is not crossOriginIsolated (COOP/COEP headers?)`
+        : `the ${name} is crossOriginIsolated: it should have no COOP/COEP`,
+    );
   }
+  return page;
+}
+
+async function runSuite(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  const page = await openSuitePage(browser, origin, problems, tally, { name: "suite page", isolated: true });
 
   console.log("\n(a) the suite on the page's main thread");
   const main = await withTimeout(
@@ -212,19 +238,11 @@ async function runSuite(browser: Browser, origin: string, problems: Problems, ta
 /** (b') The suite page's main thread, served without COOP/COEP. */
 async function runPlainPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
   console.log("\n(b') the suite on a page that is not cross-origin isolated (no SharedArrayBuffer)");
-  const page = await browser.newPage();
-  problems.watch(page, "plain suite page");
-  await page.exposeFunction("__harnessProgress", (json: string) => {
-    const { result } = JSON.parse(json) as { where: string; result: TestResult };
-    console.log(`[plain page] ${formatResult(result)}`);
+  const page = await openSuitePage(browser, origin, problems, tally, {
+    name: "plain suite page",
+    isolated: false,
+    label: "plain page",
   });
-  await page.goto(`${origin}/tests/index.html`);
-  await page.waitForFunction(() => "__harness" in globalThis, undefined, { timeout: 30_000 });
-  const isolated = await page.evaluate(() => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated);
-  if (isolated) {
-    tally.failed++;
-    tally.notes.push("the plain suite page is crossOriginIsolated: it should have no COOP/COEP");
-  }
   const report = await withTimeout(
     page.evaluate(() => (globalThis as unknown as { __harness: PageHarness }).__harness.runMain()),
     "the plain-page run",
@@ -243,11 +261,7 @@ async function runMinPage(browser: Browser, origin: string, problems: Problems, 
     page.evaluate(() => (globalThis as unknown as { __minCheck: Promise<MinCheck[]> }).__minCheck),
     "the min page",
   );
-  for (const check of checks) {
-    console.log(`${check.ok ? "ok    " : "FAILED"} ${check.name}${check.ok ? "" : `: ${check.detail}`}`);
-    if (check.ok) tally.passed++;
-    else tally.failed++;
-  }
+  for (const check of checks) tallyCheck(tally, check.ok, check.ok ? check.name : `${check.name}: ${check.detail}`);
   await page.close();
 }
 
@@ -277,11 +291,7 @@ async function runExamplePage(browser: Browser, origin: string, problems: Proble
     [`in ${(outcome.elapsedMs / 1000).toFixed(2)} s of wall time (< 10 s)`, outcome.elapsedMs < 10_000],
     [`and ${outcome.frames} animation frames ran meanwhile (> 5)`, outcome.frames > 5],
   ];
-  for (const [name, ok] of checks) {
-    console.log(`${ok ? "ok    " : "FAILED"} example page: ${name}`);
-    if (ok) tally.passed++;
-    else tally.failed++;
-  }
+  for (const [name, ok] of checks) tallyCheck(tally, ok, `example page: ${name}`);
   await page.close();
 }
 
@@ -317,11 +327,7 @@ async function runInspectorPage(browser: Browser, origin: string, problems: Prob
     `screenshot saved to ${INSPECTOR_SCREENSHOT.slice(ROOT.length)}`,
     (await Deno.stat(INSPECTOR_SCREENSHOT)).size > 0,
   ]);
-  for (const [name, ok] of checks) {
-    console.log(`${ok ? "ok    " : "FAILED"} inspector page: ${name}`);
-    if (ok) tally.passed++;
-    else tally.failed++;
-  }
+  for (const [name, ok] of checks) tallyCheck(tally, ok, `inspector page: ${name}`);
   await page.close();
 }
 
