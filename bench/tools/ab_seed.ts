@@ -1,0 +1,65 @@
+/**
+ * Paired A/B of the seed scenario (scenario 1, yieldio's child) across
+ * checkouts: did a change to the core move overhead, CPU or peak RSS at N
+ * tasks? Each sample is a fresh process running that checkout's own
+ * `bench/peers/seed_scale_yieldio.ts`, the checkouts alternate with a
+ * rotating order, and the verdict is the median of the per-round ratios, so
+ * drift in the machine's load hits every checkout alike.
+ *
+ *   git worktree add /tmp/before <commit>   # plus: ln -s $PWD/node_modules /tmp/before/
+ *   deno run -A bench/tools/ab_seed.ts 1000000 direct runSync 9 before=/tmp/before now=.
+ *
+ * usage: ab_seed.ts <n> <direct|coroutine> <run|runSync> <rounds> <name>=<checkout> <name>=<checkout> [...]
+ * The first checkout is the reference (ratio 1); a ratio below 1 is better.
+ *
+ * @module
+ */
+
+import { median } from "../_stats.ts";
+
+const [nArg, shape, driver, roundsArg, ...checkoutArgs] = Deno.args;
+const n = Number(nArg), rounds = Number(roundsArg);
+const checkouts = checkoutArgs.map((arg) => arg.split("=") as [string, string]);
+if (
+  !Number.isInteger(n) || !["direct", "coroutine"].includes(shape) || !["run", "runSync"].includes(driver) ||
+  !Number.isInteger(rounds) || rounds < 1 || checkouts.length < 2
+) {
+  console.error("usage: ab_seed.ts <n> <direct|coroutine> <run|runSync> <rounds> <name>=<checkout> <name>=<checkout>");
+  Deno.exit(2);
+}
+
+interface Sample {
+  overheadMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+
+async function sample(checkout: string, round: number): Promise<Sample> {
+  const script = `${checkout}/bench/peers/seed_scale_yieldio.ts`;
+  const args = ["run", "-A", "--v8-flags=--expose-gc", script, String(n), String(42 + round)];
+  const out = await new Deno.Command(Deno.execPath(), { args: [...args, `--shape=${shape}`, `--driver=${driver}`] })
+    .output();
+  if (!out.success) throw new Error(`${script} failed: ${new TextDecoder().decode(out.stderr)}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+const samples = checkouts.map((): Sample[] => []);
+for (let round = 0; round < rounds; round++) {
+  for (let i = 0; i < checkouts.length; i++) {
+    const k = (i + round) % checkouts.length;
+    samples[k].push(await sample(checkouts[k][1], round));
+  }
+}
+const figures: [string, (s: Sample) => number, (v: number) => string][] = [
+  ["overhead", (s) => s.overheadMs, (v) => `${v.toFixed(0)} ms`],
+  ["CPU", (s) => s.cpuMs, (v) => `${v.toFixed(0)} ms`],
+  ["peak RSS", (s) => s.peakRssBytes, (v) => `${(v / 2 ** 20).toFixed(0)} MiB`],
+];
+console.log(`n=${n} ${shape} ${driver}, ${rounds} rounds (median; paired ratio vs ${checkouts[0][0]})`);
+for (const [k, [name]] of checkouts.entries()) {
+  const cells = figures.map(([label, of, show]) => {
+    const ratio = median(samples[0].map((reference, round) => of(samples[k][round]) / of(reference)));
+    return `${label} ${show(median(samples[k].map(of)))} (${ratio.toFixed(3)})`;
+  });
+  console.log(`${name.padEnd(10)} ${cells.join("   ")}`);
+}
