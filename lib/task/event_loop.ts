@@ -24,7 +24,7 @@ import type { Instrument } from "../loop/instruments.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { _inspect, type LoopSnapshot } from "./inspect.ts";
-import { Task, type TaskOptions, wakeTask } from "./task.ts";
+import { Task, type TaskConstructorOptions, type TaskOptions, wakeTask } from "./task.ts";
 import { TaskIds } from "./task_ids.ts";
 import { formatTaskTree } from "./task_tree.ts";
 import { describeUndriven, UndrivenTracker } from "./undriven.ts";
@@ -66,6 +66,8 @@ const collectedUnseen = new FinalizationRegistry<UnseenException>((record) => re
  */
 export class EventLoop extends BaseEventLoop {
   #taskFactory: TaskFactory | null = null;
+  /** The options `createFuture()` and `createTask(coro)` pass on: one frozen object, not a copy per call. */
+  readonly #ownOptions: TaskConstructorOptions = Object.freeze({ loop: this });
   #firstTask: Task<unknown> | null = null;
   #lastTask: Task<unknown> | null = null;
   #unseen = new Set<UnseenException>();
@@ -111,7 +113,7 @@ export class EventLoop extends BaseEventLoop {
    * ```
    */
   createFuture<T>(): Future<T> {
-    return new Future<T>({ loop: this });
+    return new Future<T>(this.#ownOptions);
   }
 
   /**
@@ -124,10 +126,12 @@ export class EventLoop extends BaseEventLoop {
    * @throws {TypeError} When `coro` is not a coroutine.
    * @throws {InvalidStateError} When the loop is closed.
    */
-  createTask<T>(coro: Coro<T>, options: TaskOptions = {}): Task<T> {
+  createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
     if (this.isClosed()) throw new InvalidStateError("createTask() on a closed event loop");
-    if (this.#taskFactory === null) return new Task(coro, { ...options, loop: this });
-    const task = this.#taskFactory(this, coro, options);
+    if (this.#taskFactory === null) {
+      return new Task(coro, options === undefined ? this.#ownOptions : { ...options, loop: this });
+    }
+    const task = this.#taskFactory(this, coro, options ?? {});
     if (!(task instanceof Task)) {
       throw new TypeError(`the task factory must return a Task, got ${describeValue(task)}`);
     }

@@ -106,7 +106,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError(`the signal option expects an AbortSignal, got ${describeValue(signal)}`);
     }
-    super({ loop });
+    super(options?.loop === loop ? options : { loop });
     this.#coro = coro;
     this.#meta = ++taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
