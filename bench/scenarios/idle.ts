@@ -59,7 +59,7 @@ export async function runIdle(
     skipped.push("Node: `node` not found");
   }
   skipped.push(
-    "Browsers (Chromium): not run — optional here; research/idle-wait.md §9 has Chromium figures for the bare primitives",
+    "Browsers (Chromium): not run — optional here; the design research (idle-wait.md §9, outside this repository) has Chromium figures for the bare primitives",
   );
   return { reports, skipped, markdown: render(reports, skipped) };
 }

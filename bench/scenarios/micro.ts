@@ -430,7 +430,7 @@ export function microScenarios(python: boolean): MicroScenario[] {
       notes: [
         "sleep(0) gives up one loop iteration, like asyncio.sleep(0). The closest native equivalent is a macrotask hop " +
         "(setImmediate); a microtask `await` is cheaper but lets no timer or I/O run. setTimeout(0) is not run: " +
-        "about 2 ms per hop in Deno (research/idle-wait.md §9).",
+        "about 2 ms per hop in Deno (from the design research, idle-wait.md §9, kept outside this repository).",
       ],
     })),
     {
