@@ -24,6 +24,7 @@ import type { Instrument } from "../loop/instruments.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { _inspect, type LoopSnapshot } from "./inspect.ts";
+import { keepLoopLayouts } from "./layout_keeper.ts";
 import { Task, type TaskConstructorOptions, type TaskOptions, wakeTask } from "./task.ts";
 import { TaskIds } from "./task_ids.ts";
 import { formatTaskTree } from "./task_tree.ts";
@@ -43,6 +44,9 @@ interface UnseenException {
   exception: unknown;
   label: string;
 }
+
+/** What `layout_keeper.ts` keeps: a loop with the default options. */
+const newLoop = (): EventLoop => new EventLoop();
 
 const collectedUnseen = new FinalizationRegistry<UnseenException>((record) => record.loop._reportUnseen(record));
 
@@ -85,6 +89,7 @@ export class EventLoop extends BaseEventLoop {
     super(options);
     this._taskStepFn = wakeTask; // what a "tasks" schedule permutes
     if (this.getDebug()) this._trackUndriven();
+    keepLoopLayouts(newLoop);
   }
 
   /** @internal Coroutines yieldio made and nobody drove yet, while tracked (debug mode, sanitizer); else null. */
