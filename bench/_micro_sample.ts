@@ -14,8 +14,6 @@ export interface MicroSampleOptions {
   repeat?: number;
   /** The `micro.ts` to run, e.g. another checkout's; default this one's. */
   script?: string;
-  /** Keep one unused `EventLoop` reachable for the whole process (the steady-state check's control). */
-  keepLoop?: boolean;
 }
 
 /** Runs side `sideIndex` of scenario `id` in a fresh process; returns its time(s) in ms. */
@@ -25,7 +23,6 @@ export async function microSample(id: string, sideIndex: number, options: MicroS
   if (options.quick) args.push("--quick");
   if (options.python) args.push("--python");
   if ((options.repeat ?? 1) > 1) args.push(`--repeat=${options.repeat}`);
-  if (options.keepLoop) args.push("--keep-loop");
   const out = await new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "piped" }).output();
   if (!out.success) {
     throw new Error(`micro ${id} side ${sideIndex} failed: ${new TextDecoder().decode(out.stderr).trim()}`);

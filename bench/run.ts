@@ -227,19 +227,8 @@ function microTargets(r: MicroResult): TargetCheck[] {
 
 // ------------------------------------------------------------------ steady state
 
-/**
- * Sides watched by the steady-state check: [scenario id, side index, keep a loop alive]. The yieldio sides run twice:
- * as a test suite would (every loop dropped), and with one unused loop kept reachable, which keeps V8 from
- * deoptimising the loop's methods at each full GC (see bench/README.md, "The missed targets").
- */
-const STEADY_SIDES: [string, number, boolean][] = [
-  ["dispatch", 0, false],
-  ["dispatch", 0, true],
-  ["dispatch", 2, false],
-  ["switch", 0, false],
-  ["switch", 0, true],
-  ["switch", 2, false],
-];
+/** Sides watched by the steady-state check: [scenario id, side index]. */
+const STEADY_SIDES: [string, number][] = [["dispatch", 0], ["dispatch", 2], ["switch", 0], ["switch", 2]];
 const STEADY_REPEAT = 12;
 
 interface SteadyRow {
@@ -258,11 +247,10 @@ interface SteadyRow {
 async function runSteady(quick: boolean, python: boolean): Promise<SteadyRow[]> {
   const scenarios = microScenarios(python);
   const rows: SteadyRow[] = [];
-  for (const [id, index, keepLoop] of STEADY_SIDES) {
+  for (const [id, index] of STEADY_SIDES) {
     const repeat = quick ? 4 : STEADY_REPEAT;
-    const timesMs = await microSample(id, index, { quick, python, repeat, keepLoop });
-    const side = (scenarios.find((s) => s.id === id) as MicroScenario).sides[index].label;
-    const label = keepLoop ? `${side}, one unused loop kept alive` : side;
+    const timesMs = await microSample(id, index, { quick, python, repeat });
+    const label = (scenarios.find((s) => s.id === id) as MicroScenario).sides[index].label;
     rows.push({
       scenario: id,
       label,

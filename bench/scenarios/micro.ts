@@ -486,9 +486,6 @@ export function microScenarios(python: boolean): MicroScenario[] {
 
 declare const gc: (() => void) | undefined;
 
-/** With `--keep-loop`: one loop that stays reachable for the whole process, so a loop outlives every sample's. */
-export let keptLoop: EventLoop | null = null;
-
 /**
  * One sample, as its own process: an unrecorded warm-up at n/10 (skipped for
  * `--quick` and for sides that run in another process), a GC, then the
@@ -501,12 +498,10 @@ async function sample(
   quick: boolean,
   python: boolean,
   repeat: number,
-  keepLoop: boolean,
 ): Promise<number[]> {
   const scenario = microScenarios(python).find((s) => s.id === id);
   const side = scenario?.sides[sideIndex];
   if (scenario === undefined || side === undefined) throw new Error(`no side ${sideIndex} in micro scenario ${id}`);
-  if (keepLoop) keptLoop = new EventLoop(); // never run: only kept reachable (see the steady-state check)
   const n = quick ? scenario.quickN : scenario.n;
   if (!quick && !side.external) await side.run(n / 10);
   const times: number[] = [];
@@ -518,10 +513,9 @@ async function sample(
 }
 
 if (import.meta.main) {
-  // usage: micro.ts <scenario id> <side index> [--quick] [--python] [--repeat=N] [--keep-loop]
+  // usage: micro.ts <scenario id> <side index> [--quick] [--python] [--repeat=N]
   const [id, sideIndex] = Deno.args;
   const repeat = Number(Deno.args.find((a) => a.startsWith("--repeat="))?.slice("--repeat=".length) ?? 1);
   const flag = (name: string) => Deno.args.includes(name);
-  const times = await sample(id, Number(sideIndex), flag("--quick"), flag("--python"), repeat, flag("--keep-loop"));
-  console.log(JSON.stringify(times));
+  console.log(JSON.stringify(await sample(id, Number(sideIndex), flag("--quick"), flag("--python"), repeat)));
 }
