@@ -19,7 +19,17 @@ export interface MicroSampleOptions {
 /** Runs side `sideIndex` of scenario `id` in a fresh process; returns its time(s) in ms. */
 export async function microSample(id: string, sideIndex: number, options: MicroSampleOptions = {}): Promise<number[]> {
   const script = options.script ?? new URL("./scenarios/micro.ts", import.meta.url).pathname;
-  const args = ["run", "-A", "--no-lock", "--v8-flags=--expose-gc", script, id, String(sideIndex)];
+  // --node-modules-dir=none: the npm peers come from Deno's global cache (see peers/_npm.ts).
+  const args = [
+    "run",
+    "-A",
+    "--no-lock",
+    "--node-modules-dir=none",
+    "--v8-flags=--expose-gc",
+    script,
+    id,
+    String(sideIndex),
+  ];
   if (options.quick) args.push("--quick");
   if (options.python) args.push("--python");
   if ((options.repeat ?? 1) > 1) args.push(`--repeat=${options.repeat}`);

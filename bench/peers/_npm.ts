@@ -49,10 +49,34 @@ export interface EffectModule {
     options: { concurrency: "unbounded"; discard: true },
   ): Effect<void>;
   gen<A>(body: () => Generator<unknown, A, unknown>): Effect<A>;
-  fork<A>(effect: Effect<A>): Effect<unknown>;
+  fork<A>(effect: Effect<A>): Effect<EffectFiber<A>>;
   zipRight<A, B>(first: Effect<A>, second: Effect<B>): Effect<B>;
   sync<A>(f: () => A): Effect<A>;
   runPromise<A>(effect: Effect<A>): Promise<A>;
+}
+
+/** A running Effect fiber, opaque here. */
+export interface EffectFiber<A> {
+  readonly [fiberBrand]?: A;
+}
+declare const fiberBrand: unique symbol;
+
+/** The part of Effect 3's `Fiber` module the queue side uses. */
+export interface EffectFiberModule {
+  join<A>(fiber: EffectFiber<A>): Effect<A>;
+}
+
+/** An Effect 3 `Queue<A>`, opaque here. */
+export interface EffectQueue<A> {
+  readonly [queueBrand]?: A;
+}
+declare const queueBrand: unique symbol;
+
+/** The part of Effect 3's `Queue` module the queue side uses. */
+export interface EffectQueueModule {
+  bounded<A>(capacity: number): Effect<EffectQueue<A>>;
+  offer<A>(queue: EffectQueue<A>, value: A): Effect<boolean>;
+  take<A>(queue: EffectQueue<A>): Effect<A>;
 }
 
 /** @returns The module at `specifier`, typed as `T`. */

@@ -29,6 +29,13 @@
  */
 
 import { EventLoop, type Future, getRunningLoop, Queue, run, runSync, sleep } from "../../mod.ts";
+import {
+  EFFECT_SPECIFIER,
+  type EffectFiberModule,
+  type EffectModule,
+  type EffectQueueModule,
+  importPeer,
+} from "../peers/_npm.ts";
 
 /** One contestant: does `n` operations and resolves to the elapsed ms. */
 export interface Side {
@@ -350,6 +357,33 @@ async function queueNative(n: number): Promise<void> {
   if (sum !== n * (n - 1) / 2) throw new Error(`the consumer summed ${sum}, expected ${n * (n - 1) / 2}`);
 }
 
+/** Effect 3's modules, imported once per process (by the first Effect side that runs), outside any timing. */
+let effect: Promise<{ Effect: EffectModule; Fiber: EffectFiberModule; Queue: EffectQueueModule }> | null = null;
+
+/**
+ * Effect 3's bounded queue as its docs write a producer and a consumer: a
+ * forked producer fiber offering, the main fiber taking, under
+ * `Effect.runPromise`. Times itself, after the import.
+ */
+async function queueEffect(n: number): Promise<number> {
+  const { Effect, Fiber, Queue } = await (effect ??= importPeer(EFFECT_SPECIFIER));
+  const program = Effect.gen(function* () {
+    const queue = yield* Queue.bounded<number>(QUEUE_MAXSIZE);
+    const producer = yield* Effect.fork(Effect.gen(function* () {
+      for (let i = 0; i < n; i++) yield* Queue.offer(queue, i);
+    }));
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += yield* Queue.take(queue);
+    yield* Fiber.join(producer);
+    return sum;
+  });
+  const start = performance.now();
+  const sum = await Effect.runPromise(program);
+  const ms = performance.now() - start;
+  if (sum !== n * (n - 1) / 2) throw new Error(`the consumer summed ${sum}, expected ${n * (n - 1) / 2}`);
+  return ms;
+}
+
 function timed(body: () => void): Promise<number> {
   const start = performance.now();
   body();
@@ -472,6 +506,7 @@ export function microScenarios(python: boolean): MicroScenario[] {
           yieldio: false,
           run: (n) => timedAsync(() => queueNative(n)),
         },
+        { label: "Effect 3 Queue.bounded", yieldio: false, run: queueEffect },
         ...py(asyncioSide("asyncio.Queue", "queue")),
       ],
       notes: [
@@ -479,6 +514,7 @@ export function microScenarios(python: boolean): MicroScenario[] {
         "whenever it is empty, so the two tasks hand over in batches of up to maxsize items.",
         "The native side is the obvious promise-based bounded channel (an item array and arrays of blocked " +
         "resolvers), resumed through microtasks: it lets no timer or I/O run between hand-overs.",
+        "Effection 4 has no side: its `createQueue()` is unbounded, so its producer would never wait.",
       ],
     },
   ];
