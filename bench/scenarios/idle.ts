@@ -1,12 +1,14 @@
 /**
- * Scenario 7's orchestration: runs `idle_latency.ts` in Deno, and in Node as
- * an esbuild bundle of the very same file, then renders one table per runtime.
+ * Scenario 7's orchestration: runs `idle_latency.ts` in Deno, in Node as an
+ * esbuild bundle of the very same file, and in Chromium (a page's main thread
+ * and a worker, `idle_chromium.ts`), then renders one table per runtime.
  *
  * @module
  */
 
 import { type Distribution, fmtMs } from "../_stats.ts";
 import { markdownTable } from "../_table.ts";
+import { hasChromium, runIdleInChromium } from "./idle_chromium.ts";
 import type { IdleRow } from "./idle_latency.ts";
 
 /** One runtime's report, as `idle_latency.ts` prints it. */
@@ -58,9 +60,16 @@ export async function runIdle(
   } else {
     skipped.push("Node: `node` not found");
   }
-  skipped.push(
-    "Browsers (Chromium): not run — optional here; the design research (idle-wait.md §9, outside this repository) has Chromium figures for the bare primitives",
-  );
+  if (await hasChromium()) {
+    options.log("  idle adapters: bundling for the browser (esbuild), then Chromium: a page, then a worker");
+    try {
+      reports.push(...await runIdleInChromium(options.quick));
+    } catch (error) {
+      skipped.push(`Chromium: the run failed (${(error as Error).message})`);
+    }
+  } else {
+    skipped.push("Chromium: not installed (the test suite's Chromium stage installs it)");
+  }
   return { reports, skipped, markdown: render(reports, skipped) };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Scenario 7: how quickly an idle loop wakes up, per idle adapter, in the
- * runtime that runs this script. Deno runs it as is; Node runs an esbuild
- * bundle of it (`run.ts` builds `.bench-out/idle_latency.mjs`). Prints one
- * JSON object with raw-sample distributions in ms.
+ * runtime that runs this script. Deno runs it as is; Node and Chromium (a page
+ * and a worker, see `idle_chromium.ts`) run esbuild bundles of it. Prints one
+ * JSON object with raw-sample distributions in ms (`--quick` in Deno and
+ * Node, `?quick` in a browser: fewer samples).
  *
  * Two measurements per adapter (research/idle-wait.md §8.5 items 1–2):
  * - **timer lateness**: a task-like chain of `loop.callLater(d, cb)` — each
@@ -35,21 +36,20 @@ interface ImmediateHost {
   setImmediate(fn: () => void): unknown;
 }
 const host = globalThis as unknown as Partial<ImmediateHost> & {
-  Deno?: { version: { deno: string; v8: string } };
-  process?: { versions: { node: string; v8: string } };
+  Deno?: { version: { deno: string; v8: string }; args: string[] };
+  process?: { versions: { node: string; v8: string }; argv: string[] };
+  location?: { search: string };
+  navigator?: { userAgent: string };
+  document?: unknown;
 };
 
-const quick = (host.Deno !== undefined ? (host.Deno as unknown as { args: string[] }).args : processArgs())
-  .includes("--quick");
+const quick = host.Deno?.args.includes("--quick") ?? host.process?.argv.includes("--quick") ??
+  new URLSearchParams(host.location?.search).has("quick");
 const LATENESS_DELAYS_MS = [1, 10];
 const LATENESS_SAMPLES = quick ? 20 : 200;
 const WAKE_SAMPLES = quick ? 30 : 300;
 /** Gap between ready-now samples, so the loop is truly idle (and the host timer fresh) each time. */
 const WAKE_GAP_MS = 2;
-
-function processArgs(): string[] {
-  return (globalThis as unknown as { process?: { argv: string[] } }).process?.argv ?? [];
-}
 
 /** Runs `loop` with the driver its adapter needs. */
 async function drive(loop: EventLoop, idle: IdleAdapter): Promise<void> {
@@ -147,17 +147,28 @@ export interface IdleRow {
   note?: string;
 }
 
-const adapters: { name: string; make: () => IdleAdapter; available: boolean }[] = [
-  { name: "SetImmediateIdle", make: () => new SetImmediateIdle(), available: typeof host.setImmediate === "function" },
-  { name: "MessageChannelIdle", make: () => new MessageChannelIdle(), available: typeof MessageChannel === "function" },
-  { name: "SetTimeoutIdle", make: () => new SetTimeoutIdle(), available: true },
-  { name: "AtomicsIdle", make: () => new AtomicsIdle(), available: true },
+/** Why `make()` cannot run here (a browser's main thread may not block), or null when it can. */
+function unavailable(make: () => IdleAdapter): string | null {
+  try {
+    make().close();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const adapters: { name: string; make: () => IdleAdapter }[] = [
+  { name: "SetImmediateIdle", make: () => new SetImmediateIdle() },
+  { name: "MessageChannelIdle", make: () => new MessageChannelIdle() },
+  { name: "SetTimeoutIdle", make: () => new SetTimeoutIdle() },
+  { name: "AtomicsIdle", make: () => new AtomicsIdle() },
 ];
 
 const rows: IdleRow[] = [];
-for (const { name, make, available } of adapters) {
-  if (!available) {
-    rows.push({ adapter: name, lateness: {}, wake: null, note: "not available in this runtime" });
+for (const { name, make } of adapters) {
+  const why = unavailable(make);
+  if (why !== null) {
+    rows.push({ adapter: name, lateness: {}, wake: null, note: `not available here: ${why}` });
     continue;
   }
   const lateness: Record<string, Distribution> = {};
@@ -203,7 +214,12 @@ if (typeof host.setImmediate === "function") {
   port.close();
 }
 
-const runtime = host.Deno !== undefined
-  ? `Deno ${host.Deno.version.deno} (V8 ${host.Deno.version.v8})`
-  : `Node ${host.process?.versions.node} (V8 ${host.process?.versions.v8})`;
+function runtimeName(): string {
+  if (host.Deno !== undefined) return `Deno ${host.Deno.version.deno} (V8 ${host.Deno.version.v8})`;
+  if (host.process !== undefined) return `Node ${host.process.versions.node} (V8 ${host.process.versions.v8})`;
+  const version = /Chrome\/([\d.]+)/.exec(host.navigator?.userAgent ?? "")?.[1] ?? "?";
+  return `Chromium ${version}, ${host.document === undefined ? "dedicated worker" : "page main thread"}`;
+}
+
+const runtime = runtimeName();
 console.log(JSON.stringify({ runtime, latenessSamples: LATENESS_SAMPLES, wakeSamples: WAKE_SAMPLES, rows }));

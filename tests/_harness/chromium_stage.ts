@@ -29,26 +29,15 @@
 import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
 import { formatTaskTree } from "../../mod.ts";
 import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from "./_chromium.ts";
 import { DIST, ROOT } from "./_repo.ts";
 import { seconds, type StageResult } from "./_stage.ts";
 import { formatResult, formatSummary, type RunReport, type TestResult } from "./deno_test_shim.ts";
 import type { PageHarness, WorkerRun } from "./entry_page.ts";
 import type { MinCheck } from "./min_check.ts";
 
-/** Where Debian's chromium package puts the browser. */
-export const CHROMIUM_PATH = "/usr/bin/chromium";
 /** Limit for each of (a), (b) and (c). */
 export const BROWSER_RUN_TIMEOUT_MS = 120_000;
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--js-flags=--expose-gc",
-];
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -86,10 +75,7 @@ async function exists(path: string): Promise<boolean> {
 function serveDist(isolated = true): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const headers = new Headers({ "Cache-Control": "no-store" });
-    if (isolated) {
-      headers.set("Cross-Origin-Opener-Policy", "same-origin");
-      headers.set("Cross-Origin-Embedder-Policy", "require-corp");
-    }
+    if (isolated) { for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value); }
     const path = decodeURIComponent(new URL(request.url).pathname);
     if (path.split("/").includes("..")) return new Response("bad path", { status: 400, headers });
     const ext = path.slice(path.lastIndexOf("."));
@@ -345,7 +331,7 @@ export async function runChromiumStage(): Promise<StageResult> {
   const problems = new Problems();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     console.log(`chromium ${browser.version()}, serving dist/ at ${origin}`);
     await runSuite(browser, origin, problems, tally);
     await runPlainPage(browser, `http://127.0.0.1:${plainServer.addr.port}`, problems, tally);
