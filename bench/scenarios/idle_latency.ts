@@ -147,13 +147,13 @@ export interface IdleRow {
   note?: string;
 }
 
-/** Why `make()` cannot run here (a browser's main thread may not block), or null when it can. */
+/** Why `make()` cannot run here (a browser's main thread may not block), or null when it can: the error's first clause. */
 function unavailable(make: () => IdleAdapter): string | null {
   try {
     make().close();
     return null;
   } catch (error) {
-    return (error as Error).message;
+    return (error as Error).message.split(/[;:]/)[0];
   }
 }
 
