@@ -268,6 +268,38 @@ function hostAdapterContract({ name, make }: HostAdapterUnderTest): void {
 
 // ------------------------------------------------------------------ blocking
 
+/** Where MessageChannelIdle resumes a fired deadline through a port message: a visible page or a browser worker. */
+function dodgesTheTimerClamp(): boolean {
+  const scope = globalThis as { document?: { visibilityState?: string }; importScripts?: unknown };
+  if (scope.document !== undefined) return scope.document.visibilityState === "visible";
+  return typeof scope.importScripts === "function"; // browser workers only: not Deno's, not Node's
+}
+
+if (hasMessageChannel()) {
+  Deno.test(
+    "MessageChannelIdle resumes a fired deadline through one port message in a browser, and directly in Deno and Node",
+    async () => {
+      const proto = MessagePort.prototype as { postMessage(this: MessagePort, ...args: unknown[]): void };
+      const post = proto.postMessage;
+      let posts = 0;
+      proto.postMessage = function (...args) {
+        posts++;
+        return post.apply(this, args);
+      };
+      const idle = new MessageChannelIdle();
+      try {
+        const resumes = new ResumeRecorder();
+        idle.schedule(2, resumes.resume);
+        await resumes.first();
+        assertEquals(posts, dodgesTheTimerClamp() ? 1 : 0);
+      } finally {
+        proto.postMessage = post;
+        idle.close();
+      }
+    },
+  );
+}
+
 Deno.test("AtomicsIdle can be built exactly where blockingRefusal() is null", () => {
   const refusal = blockingRefusal();
   if (refusal === null) {

@@ -30,10 +30,13 @@ export function hasMessageChannel(): boolean {
 
 /**
  * The default idle adapter in browsers and workers: `MessageChannel` for
- * ready work, `setTimeout` for deadlines. While the page is visible, a fired
- * deadline timer resumes through one port message, so the next timer is armed
- * from a message task and never hits the nested-timer 4 ms clamp; hidden pages
- * keep the browser's throttling.
+ * ready work, `setTimeout` for deadlines. In a browser, a fired deadline timer
+ * resumes through one port message, so the next timer is armed from a message
+ * task and never hits the nested-timer 4 ms clamp — on a visible page and in a
+ * worker (measured in Chromium: a 1 ms `sleep` chain in a worker ran 3.2 ms
+ * late at p50 without the hop, 0.2 ms with it). A hidden page keeps the
+ * browser's throttling; Deno and Node have no clamp to dodge, and there the
+ * hop only added latency (1.2 ms at p50 in Deno).
  *
  * @example Driving a loop with an explicit adapter
  * ```ts
@@ -50,7 +53,7 @@ export class MessageChannelIdle extends HostIdle {
     if (!hasMessageChannel()) {
       throw new TypeError("MessageChannelIdle needs MessageChannel; use SetTimeoutIdle instead");
     }
-    super((onPost) => new PortPoster(onPost), pageIsVisible);
+    super((onPost) => new PortPoster(onPost), hopsAfterTimer);
   }
 }
 
@@ -90,7 +93,9 @@ class PortPoster implements MacrotaskPoster {
   }
 }
 
-function pageIsVisible(): boolean {
-  const doc = (globalThis as { document?: { visibilityState?: string } }).document;
-  return doc !== undefined && doc.visibilityState === "visible";
+/** True on a visible page and in a browser worker (`importScripts` exists only there); false anywhere else. */
+function hopsAfterTimer(): boolean {
+  const scope = globalThis as { document?: { visibilityState?: string }; importScripts?: unknown };
+  if (scope.document !== undefined) return scope.document.visibilityState === "visible";
+  return typeof scope.importScripts === "function";
 }
