@@ -8,7 +8,7 @@
 
 import { type Distribution, fmtMs } from "../_stats.ts";
 import { markdownTable } from "../_table.ts";
-import { hasChromium, runIdleInChromium } from "./idle_chromium.ts";
+import { chromiumInstalled } from "../../tests/_harness/_chromium.ts";
 import type { IdleRow } from "./idle_latency.ts";
 
 /** One runtime's report, as `idle_latency.ts` prints it. */
@@ -60,15 +60,17 @@ export async function runIdle(
   } else {
     skipped.push("Node: `node` not found");
   }
-  if (await hasChromium()) {
+  if (await chromiumInstalled()) {
     options.log("  idle adapters: bundling for the browser (esbuild), then Chromium: a page, then a worker");
     try {
+      // Imported here: playwright-core is needed only when there is a browser to drive.
+      const { runIdleInChromium } = await import("./idle_chromium.ts");
       reports.push(...await runIdleInChromium(options.quick));
     } catch (error) {
       skipped.push(`Chromium: the run failed (${(error as Error).message})`);
     }
   } else {
-    skipped.push("Chromium: not installed (the test suite's Chromium stage installs it)");
+    skipped.push("Chromium: not installed (the bench never installs it; the test suite's Chromium stage does)");
   }
   return { reports, skipped, markdown: render(reports, skipped) };
 }

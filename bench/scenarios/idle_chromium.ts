@@ -25,11 +25,6 @@ new Worker("./idle_latency.js" + location.search, { type: "module" });
 </script>`,
 };
 
-/** Whether the browser is installed (the bench never installs it; the test suite's Chromium stage does). */
-export async function hasChromium(): Promise<boolean> {
-  return await Deno.stat(CHROMIUM_PATH).then(() => true, () => false);
-}
-
 /** Builds the bundle, serves it and returns the reports of the page's main thread and of the worker. */
 export async function runIdleInChromium(quick: boolean): Promise<IdleReport[]> {
   await Deno.mkdir(DIR, { recursive: true });
@@ -50,21 +45,24 @@ export async function runIdleInChromium(quick: boolean): Promise<IdleReport[]> {
       headers: { ...ISOLATION_HEADERS, "Content-Type": `${type}; charset=utf-8`, "Cache-Control": "no-store" },
     });
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   try {
-    const origin = `http://127.0.0.1:${server.addr.port}`;
-    const reports: IdleReport[] = [];
-    for (const page of Object.keys(PAGES)) {
-      const report = await reportOf(browser, `${origin}/${page}`, quick);
-      // The user agent string freezes all but the major version; the browser knows its own.
-      reports.push({
-        ...report,
-        runtime: report.runtime.replace(/^Chromium [\d.?]+/, `Chromium ${browser.version()}`),
-      });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+    try {
+      const origin = `http://127.0.0.1:${server.addr.port}`;
+      const reports: IdleReport[] = [];
+      for (const page of Object.keys(PAGES)) {
+        const report = await reportOf(browser, `${origin}/${page}`, quick);
+        // The user agent string freezes all but the major version; the browser knows its own.
+        reports.push({
+          ...report,
+          runtime: report.runtime.replace(/^Chromium [\d.?]+/, `Chromium ${browser.version()}`),
+        });
+      }
+      return reports;
+    } finally {
+      await browser.close();
     }
-    return reports;
   } finally {
-    await browser.close();
     await server.shutdown();
   }
 }
@@ -82,8 +80,9 @@ async function reportOf(browser: Browser, url: string, quick: boolean): Promise<
       page.on("pageerror", (error) => reject(new Error(`uncaught error at ${url}: ${error.message}`)));
       timer = setTimeout(() => reject(new Error(`no report from ${url} within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
     });
-    await page.goto(quick ? `${url}?quick` : url);
-    return await report;
+    // Together: a report that fails while the page is still loading must not go unhandled meanwhile.
+    const [, result] = await Promise.all([page.goto(quick ? `${url}?quick` : url), report]);
+    return result;
   } finally {
     clearTimeout(timer);
     await page.close();

@@ -147,13 +147,14 @@ export interface IdleRow {
   note?: string;
 }
 
-/** Why `make()` cannot run here (a browser's main thread may not block), or null when it can: the error's first clause. */
-function unavailable(make: () => IdleAdapter): string | null {
+/** The adapter's kind, or why it cannot be built here (a browser's main thread may not block): its error's first clause. */
+function probe(make: () => IdleAdapter): IdleAdapter["kind"] | { unavailable: string } {
   try {
-    make().close();
-    return null;
+    const idle = make();
+    idle.close();
+    return idle.kind;
   } catch (error) {
-    return (error as Error).message.split(/[;:]/)[0];
+    return { unavailable: (error as Error).message.split(/[;:]/)[0] };
   }
 }
 
@@ -166,16 +167,16 @@ const adapters: { name: string; make: () => IdleAdapter }[] = [
 
 const rows: IdleRow[] = [];
 for (const { name, make } of adapters) {
-  const why = unavailable(make);
-  if (why !== null) {
-    rows.push({ adapter: name, lateness: {}, wake: null, note: `not available here: ${why}` });
+  const kind = probe(make);
+  if (typeof kind === "object") {
+    rows.push({ adapter: name, lateness: {}, wake: null, note: `not available here: ${kind.unavailable}` });
     continue;
   }
   const lateness: Record<string, Distribution> = {};
   for (const d of LATENESS_DELAYS_MS) {
     lateness[`${d}`] = distribution(await timerLateness(make, d, d >= 10 ? LATENESS_SAMPLES / 4 : LATENESS_SAMPLES));
   }
-  const blocking = make().kind === "blocking";
+  const blocking = kind === "blocking";
   rows.push({
     adapter: name,
     lateness,

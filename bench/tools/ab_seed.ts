@@ -19,10 +19,14 @@ import { median } from "../_stats.ts";
 
 const [nArg, shape, driver, roundsArg, ...checkoutArgs] = Deno.args;
 const n = Number(nArg), rounds = Number(roundsArg);
-const checkouts = checkoutArgs.map((arg) => arg.split("=") as [string, string]);
+/** `name=path`, split at the first `=` (a path may hold one). */
+const checkouts = checkoutArgs.map((
+  arg,
+): [string, string] => [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]);
 if (
   !Number.isInteger(n) || !["direct", "coroutine"].includes(shape) || !["run", "runSync"].includes(driver) ||
-  !Number.isInteger(rounds) || rounds < 1 || checkouts.length < 2
+  !Number.isInteger(rounds) || rounds < 1 || checkouts.length < 2 ||
+  checkoutArgs.some((arg) => arg.indexOf("=") < 1)
 ) {
   console.error("usage: ab_seed.ts <n> <direct|coroutine> <run|runSync> <rounds> <name>=<checkout> <name>=<checkout>");
   Deno.exit(2);
@@ -36,7 +40,9 @@ interface Sample {
 
 async function sample(checkout: string, round: number): Promise<Sample> {
   const script = `${checkout}/bench/peers/seed_scale_yieldio.ts`;
-  const args = ["run", "-A", "--v8-flags=--expose-gc", script, String(n), String(42 + round)];
+  // The flags scenario 1 starts its children with (scenarios/seed_scale.ts).
+  const args = ["run", "-A", "--no-lock", "--node-modules-dir=none", "--v8-flags=--expose-gc", script, String(n)];
+  args.push(String(42 + round));
   const out = await new Deno.Command(Deno.execPath(), { args: [...args, `--shape=${shape}`, `--driver=${driver}`] })
     .output();
   if (!out.success) throw new Error(`${script} failed: ${new TextDecoder().decode(out.stderr)}`);

@@ -24,3 +24,14 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
+
+/** Whether the browser is installed at {@linkcode CHROMIUM_PATH}. */
+export async function chromiumInstalled(): Promise<boolean> {
+  try {
+    await Deno.stat(CHROMIUM_PATH);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}

@@ -29,7 +29,7 @@
 import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
 import { formatTaskTree } from "../../mod.ts";
 import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from "./_chromium.ts";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumInstalled, ISOLATION_HEADERS } from "./_chromium.ts";
 import { DIST, ROOT } from "./_repo.ts";
 import { seconds, type StageResult } from "./_stage.ts";
 import { formatResult, formatSummary, type RunReport, type TestResult } from "./deno_test_shim.ts";
@@ -49,25 +49,15 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Installs Chromium from Debian when it is missing; throws when that fails. */
 export async function ensureChromium(): Promise<void> {
-  if (await exists(CHROMIUM_PATH)) return;
+  if (await chromiumInstalled()) return;
   console.log(`${CHROMIUM_PATH} is missing: installing Debian's chromium package (apt-get update && apt-get install)`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
     const status = await new Deno.Command("apt-get", { args, env, stdin: "null" }).spawn().status;
     if (!status.success) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${status.code}`);
   }
-  if (!(await exists(CHROMIUM_PATH))) {
+  if (!(await chromiumInstalled())) {
     throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
   }
 }
 
