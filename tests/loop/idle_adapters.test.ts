@@ -270,10 +270,12 @@ function hostAdapterContract({ name, make }: HostAdapterUnderTest): void {
 
 /**
  * Whether this test runs in a browser (Chromium's page or worker, whose page is visible in a headless run) rather
- * than in Deno or Node; decided by the runtime's own globals, not by the adapter's check.
+ * than in Deno or Node: by the user agent (browsers' begin "Mozilla/", Deno's "Deno/", Node's "Node.js/"), not by the
+ * adapter's own check. (The suite's browser harness defines a `Deno` global, so that cannot tell.)
  */
 function inABrowser(): boolean {
-  return !("Deno" in globalThis) && !("process" in globalThis);
+  const agent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent ?? "";
+  return agent.startsWith("Mozilla/");
 }
 
 if (hasMessageChannel()) {
