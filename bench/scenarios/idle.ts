@@ -7,6 +7,7 @@
  */
 
 import { type Distribution, fmtMs } from "../_stats.ts";
+import { bundle, runJson } from "../_child.ts";
 import { markdownTable } from "../_table.ts";
 import { chromiumInstalled } from "../../tests/_harness/_chromium.ts";
 import type { IdleRow } from "./idle_latency.ts";
@@ -30,12 +31,6 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = new URL("./idle_latency.ts", import.meta.url).pathname;
 const BUNDLE = `${ROOT}.bench-out/idle_latency.mjs`;
 
-async function runJson(cmd: string, args: string[]): Promise<IdleReport> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" / "));
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string);
-}
-
 /**
  * @param options `quick`: fewer samples. `node`: whether Node is installed.
  *   `log`: progress lines.
@@ -47,16 +42,12 @@ export async function runIdle(
   const reports: IdleReport[] = [];
   const skipped: string[] = [];
   options.log("  idle adapters: Deno");
-  reports.push(await runJson(Deno.execPath(), ["run", "-A", "--no-lock", SCRIPT, ...flags]));
+  reports.push(await runJson<IdleReport>(Deno.execPath(), ["run", "-A", "--no-lock", SCRIPT, ...flags]));
   if (options.node) {
     options.log("  idle adapters: bundling for Node (esbuild), then Node");
-    const build = await new Deno.Command(`${ROOT}node_modules/.bin/esbuild`, {
-      args: [SCRIPT, "--bundle", "--format=esm", "--platform=node", `--outfile=${BUNDLE}`, "--log-level=warning"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output().catch((e: Error) => ({ success: false, stderr: new TextEncoder().encode(e.message) }));
-    if (build.success) reports.push(await runJson("node", [BUNDLE, ...flags]));
-    else skipped.push(`Node: esbuild bundle failed (${new TextDecoder().decode(build.stderr).trim()})`);
+    const failed = await bundle(SCRIPT, BUNDLE, "node");
+    if (failed === null) reports.push(await runJson<IdleReport>("node", [BUNDLE, ...flags]));
+    else skipped.push(`Node: esbuild bundle failed (${failed})`);
   } else {
     skipped.push("Node: `node` not found");
   }

@@ -10,6 +10,7 @@
 
 import { type Browser, chromium, type ConsoleMessage } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ISOLATION_HEADERS } from "../../tests/_harness/_chromium.ts";
+import { bundle } from "../_child.ts";
 import type { IdleReport } from "./idle.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -28,12 +29,8 @@ new Worker("./idle_latency.js" + location.search, { type: "module" });
 /** Builds the bundle, serves it and returns the reports of the page's main thread and of the worker. */
 export async function runIdleInChromium(quick: boolean): Promise<IdleReport[]> {
   await Deno.mkdir(DIR, { recursive: true });
-  const build = await new Deno.Command(`${ROOT}node_modules/.bin/esbuild`, {
-    args: [SCRIPT, "--bundle", "--format=esm", "--platform=browser", `--outfile=${DIR}idle_latency.js`],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!build.success) throw new Error(`esbuild failed: ${new TextDecoder().decode(build.stderr).trim()}`);
+  const failed = await bundle(SCRIPT, `${DIR}idle_latency.js`, "browser");
+  if (failed !== null) throw new Error(`esbuild failed: ${failed}`);
   for (const [name, html] of Object.entries(PAGES)) await Deno.writeTextFile(`${DIR}${name}`, html);
 
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {

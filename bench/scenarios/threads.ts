@@ -7,6 +7,7 @@
  */
 
 import { type Distribution, fmtMs, fmtRate } from "../_stats.ts";
+import { bundle, runJson } from "../_child.ts";
 import { markdownTable } from "../_table.ts";
 
 /** One runtime's report, as `threads_probe.ts` prints it. */
@@ -30,21 +31,6 @@ const PROBE = new URL("./threads_probe.ts", import.meta.url).pathname;
 const ECHO = new URL("./threads_echo.ts", import.meta.url).pathname;
 const OUT = `${ROOT}.bench-out/`;
 
-async function runJson(cmd: string, args: string[]): Promise<ThreadsReport> {
-  const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr).trim().split("\n").slice(-3).join(" / "));
-  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) as string);
-}
-
-async function bundle(entry: string, outfile: string): Promise<string | null> {
-  const build = await new Deno.Command(`${ROOT}node_modules/.bin/esbuild`, {
-    args: [entry, "--bundle", "--format=esm", "--platform=node", `--outfile=${outfile}`, "--log-level=warning"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((e: Error) => ({ success: false, stderr: new TextEncoder().encode(e.message) }));
-  return build.success ? null : new TextDecoder().decode(build.stderr).trim();
-}
-
 /**
  * @param options `quick`: fewer samples. `node`: whether Node is installed. `log`: progress lines.
  * @returns The reports and their markdown.
@@ -56,12 +42,15 @@ export async function runThreads(
   const reports: ThreadsReport[] = [];
   const skipped: string[] = [];
   options.log("  threads: Deno");
-  reports.push(await runJson(Deno.execPath(), ["run", "-A", "--no-lock", PROBE, ...flags]));
+  reports.push(await runJson<ThreadsReport>(Deno.execPath(), ["run", "-A", "--no-lock", PROBE, ...flags]));
   if (options.node) {
     options.log("  threads: bundling for Node (esbuild), then Node");
-    const failed = await bundle(PROBE, `${OUT}threads_probe.mjs`) ?? await bundle(ECHO, `${OUT}threads_echo.mjs`);
+    const failed = await bundle(PROBE, `${OUT}threads_probe.mjs`, "node") ??
+      await bundle(ECHO, `${OUT}threads_echo.mjs`, "node");
     if (failed === null) {
-      reports.push(await runJson("node", [`${OUT}threads_probe.mjs`, ...flags, `file://${OUT}threads_echo.mjs`]));
+      reports.push(
+        await runJson<ThreadsReport>("node", [`${OUT}threads_probe.mjs`, ...flags, `file://${OUT}threads_echo.mjs`]),
+      );
     } else skipped.push(`Node: esbuild bundle failed (${failed})`);
   } else {
     skipped.push("Node: `node` not found");
