@@ -35,15 +35,20 @@ export {
 } from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
-export { defaultExceptionHandler, type ExceptionContext } from "./lib/loop/base_event_loop.ts";
+export {
+  BaseEventLoop,
+  defaultExceptionHandler,
+  type EventLoopOptions,
+  type ExceptionContext,
+} from "./lib/loop/base_event_loop.ts";
 export type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter } from "./lib/loop/idle/adapter.ts";
 export type { Instrument, InstrumentHook } from "./lib/loop/instruments.ts";
 export type { ScheduleOptions, ShuffleMode } from "./lib/loop/schedule.ts";
-export { AtomicsIdle, blockingRefusal } from "./lib/loop/idle/atomics.ts";
-export { hasMessageChannel, MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
-export { hasSetImmediate, SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";
+export { AtomicsIdle } from "./lib/loop/idle/atomics.ts";
+export { MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
+export { SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";
 export { SetTimeoutIdle } from "./lib/loop/idle/set_timeout.ts";
-export { EventLoop, type EventLoopOptions, type TaskFactory } from "./lib/task/event_loop.ts";
+export { EventLoop, type TaskFactory } from "./lib/task/event_loop.ts";
 export { type Awaitable, Future, type FutureOptions } from "./lib/task/future.ts";
 export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
@@ -53,8 +58,6 @@ export { sleep } from "./lib/task/sleep.ts";
 export { type Main, run, type RunOptions, runSync } from "./lib/task/run.ts";
 export type { Coro } from "./lib/task/yield_protocol.ts";
 export { futureAddToAwaitedBy, futureDiscardFromAwaitedBy } from "./lib/task/awaited_by.ts";
-export type { InspectWarning, LoopSnapshot, TaskRow, TaskSnapshot, TimerSnapshot } from "./lib/task/inspect.ts";
-export { formatTaskTree } from "./lib/task/task_tree.ts";
 export { Lock } from "./lib/sync/lock.ts";
 export { Event } from "./lib/sync/event.ts";
 export { Condition } from "./lib/sync/condition.ts";
@@ -91,10 +94,14 @@ export {
   type FutureCallGraph,
   printCallGraph,
 } from "./lib/observe/call_graph.ts";
+export {
+  inspect,
+  type InspectWarning,
+  type LoopSnapshot,
+  type TaskRow,
+  type TaskSnapshot,
+  type TimerSnapshot,
+} from "./lib/observe/inspect.ts";
 export { formatTaskTable } from "./lib/observe/task_table.ts";
+export { formatTaskTree } from "./lib/observe/task_tree.ts";
 export type { WakeHandle } from "./lib/loop/idle/adapter.ts";
-export { Channel, type ChannelEnd } from "./lib/threads/channel.ts";
-export { jobSignal } from "./lib/threads/job_signal.ts";
-export { defaultWorkerPool, setDefaultWorkerPool, toThread } from "./lib/threads/to_thread.ts";
-export { type WorkerFunction, workerFunction } from "./lib/threads/worker_function.ts";
-export { WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from "./lib/threads/worker_pool.ts";

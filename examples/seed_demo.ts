@@ -20,19 +20,8 @@
  * @module
  */
 
-import {
-  type Coro,
-  createTask,
-  type EventLoop,
-  type Future,
-  getRunningLoop,
-  run,
-  setDefaultWorkerPool,
-  sleep,
-  toThread,
-  workerFunction,
-  WorkerPool,
-} from "../mod.ts";
+import { type Coro, createTask, type EventLoop, type Future, getRunningLoop, run, sleep } from "../mod.ts";
+import { setDefaultWorkerPool, toThread, workerFunction, WorkerPool } from "../lib/threads/mod.ts";
 
 /**
  * The worker's "read": blocks its thread for `ms`. A data: URL, so the demo

@@ -9,16 +9,17 @@
 import { assertEquals } from "@std/assert";
 import * as mod from "../mod.ts";
 import * as testing from "../lib/testing/mod.ts";
+import * as threads from "../lib/threads/mod.ts";
 
 const EXPECTED = [
   "ALL_COMPLETED",
   "AtomicsIdle",
   "Barrier",
+  "BaseEventLoop",
   "BoundedSemaphore",
   "BrokenBarrierError",
   "CancelledError",
   "CannotBlockError",
-  "Channel",
   "Condition",
   "DeadlockError",
   "Event",
@@ -47,15 +48,12 @@ const EXPECTED = [
   "TimeoutError",
   "TimerHandle",
   "VirtualClock",
-  "WorkerPool",
   "allTasks",
   "asCompleted",
-  "blockingRefusal",
   "captureCallGraph",
   "createTask",
   "currentTask",
   "defaultExceptionHandler",
-  "defaultWorkerPool",
   "ensureFuture",
   "formatCallGraph",
   "formatTaskTable",
@@ -65,22 +63,17 @@ const EXPECTED = [
   "futureDiscardFromAwaitedBy",
   "gather",
   "getRunningLoop",
-  "hasMessageChannel",
-  "hasSetImmediate",
-  "jobSignal",
+  "inspect",
   "printCallGraph",
   "run",
   "runSync",
-  "setDefaultWorkerPool",
   "shield",
   "sleep",
   "taskGroup",
   "timeout",
   "timeoutAt",
-  "toThread",
   "wait",
   "waitFor",
-  "workerFunction",
 ];
 
 /** wait()'s returnWhen values: strings naming themselves, as in asyncio (the only non-callable exports). */
@@ -151,4 +144,20 @@ const TESTING_EXPECTED = [
 Deno.test("lib/testing/mod.ts exports exactly the pinned list, and mod.ts none of it", () => {
   assertEquals(Object.keys(testing).sort(), TESTING_EXPECTED);
   assertEquals(Object.keys(mod).filter((name) => TESTING_EXPECTED.includes(name)), []);
+});
+
+/** The threads entry (deno.json's "./threads"): workers and channels, out of the core bundle. */
+const THREADS_EXPECTED = [
+  "Channel",
+  "WorkerPool",
+  "defaultWorkerPool",
+  "jobSignal",
+  "setDefaultWorkerPool",
+  "toThread",
+  "workerFunction",
+];
+
+Deno.test("lib/threads/mod.ts exports exactly the pinned list, and mod.ts none of it", () => {
+  assertEquals(Object.keys(threads).sort(), THREADS_EXPECTED);
+  assertEquals(Object.keys(mod).filter((name) => THREADS_EXPECTED.includes(name)), []);
 });

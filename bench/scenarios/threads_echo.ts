@@ -7,7 +7,8 @@
  * @module
  */
 
-import { Channel, type ChannelEnd, run, runSync } from "../../mod.ts";
+import { run, runSync } from "../../mod.ts";
+import { Channel, type ChannelEnd } from "../../lib/threads/mod.ts";
 
 function* echo(end: ChannelEnd<number, number>) {
   const channel = new Channel(end);

@@ -17,7 +17,8 @@
  * @module
  */
 
-import { Channel, gather, run, runSync, workerFunction, WorkerPool } from "../../mod.ts";
+import { gather, run, runSync } from "../../mod.ts";
+import { Channel, workerFunction, WorkerPool } from "../../lib/threads/mod.ts";
 import { type Distribution, distribution } from "../_stats.ts";
 
 const host = globalThis as unknown as {

@@ -1,33 +1,25 @@
 /**
- * The live inspector on a page: renders `loop.inspect()` into an element
+ * The live inspector on a page: renders `inspect(loop)` into an element
  * every few hundred milliseconds. With `drive: true` it also runs a
  * virtual-clock loop itself, one iteration per Step or at a steady pace
  * while playing — the way to watch a program's tasks move, or to stop the
  * world at iteration N and look.
  *
- * The loop is taken by what it offers (`inspect`, `runOnce`, `isRunning`,
- * `isClosed`), so the inspector needs no copy of the library: its bundle is
- * this page code and the tree renderer.
+ * Snapshots come from the core's `inspect()`: the inspector's own bundle
+ * (`dist/inspector.js`) imports the core from `./yieldio.js` rather than
+ * carrying a second copy of it, as the testing kit does.
  *
  * @module
  */
 
 import { describeValue } from "../_describe.ts";
-import type { LoopSnapshot } from "../task/inspect.ts";
-import { actionOf, type InspectorClick, type InspectorElement, newSection } from "./_dom.ts";
+import { inspect, type LoopSnapshot } from "../observe/inspect.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import { actionOf, type InspectorClick, type InspectorElement, newSection } from "./dom.ts";
 import { renderSnapshot } from "./render.ts";
 
-/** What the inspector needs of a loop: an `EventLoop` has it. */
-export interface InspectableLoop {
-  /** A snapshot (see `EventLoop.inspect`). */
-  inspect(): LoopSnapshot;
-  /** One iteration (used only with `drive`). */
-  runOnce(): void;
-  /** Whether a driver runs the loop. */
-  isRunning(): boolean;
-  /** Whether the loop was closed. */
-  isClosed(): boolean;
-}
+/** What the inspector watches: a loop. */
+export type InspectableLoop = EventLoop;
 
 /** Options for {@linkcode attachInspector}. */
 export interface InspectorOptions {
@@ -105,7 +97,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
   const intervalMs = checkRate(options.intervalMs ?? 250, "intervalMs");
   const stepsPerSecond = checkRate(options.stepsPerSecond ?? 20, "stepsPerSecond");
   const drive = options.drive === true;
-  if (drive && !loop.inspect().virtual) {
+  if (drive && !inspect(loop).virtual) {
     throw new TypeError(`attachInspector can drive only a virtual-clock loop; got ${describeValue(loop)}`);
   }
   let paused = true;
@@ -113,7 +105,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
   let player: ReturnType<typeof setInterval> | undefined;
 
   /** Renders `snapshot`, or a fresh one: a step passes the one it already took. */
-  const refresh = (snapshot = loop.inspect()): void => {
+  const refresh = (snapshot = inspect(loop)): void => {
     element.innerHTML = renderSnapshot(snapshot, {
       title: options.title,
       controls: drive ? { paused } : undefined,
@@ -139,7 +131,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
       note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return null;
     }
-    const snapshot = loop.inspect();
+    const snapshot = inspect(loop);
     const { tasks, ready, timerCount, refs } = snapshot;
     if (ready === 0 && timerCount === 0 && refs === 0) {
       // Stepping on would change nothing: say why the tasks still there can never run.

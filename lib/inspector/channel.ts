@@ -9,8 +9,8 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import type { LoopSnapshot } from "../task/inspect.ts";
-import { type InspectorElement, newSection } from "./_dom.ts";
+import { inspect, type LoopSnapshot } from "../observe/inspect.ts";
+import { type InspectorElement, newSection } from "./dom.ts";
 import type { InspectableLoop } from "./attach.ts";
 import { renderSnapshot } from "./render.ts";
 
@@ -32,7 +32,7 @@ export interface SnapshotMessage {
   kind: "yieldio-snapshot";
   /** Which loop it describes (the publisher's `source`). */
   source: string;
-  /** `loop.inspect()`. */
+  /** `inspect(loop)`. */
   snapshot: LoopSnapshot;
 }
 
@@ -61,7 +61,7 @@ export interface Closable {
 }
 
 /**
- * Publishes `loop.inspect()` on a `BroadcastChannel` now and every
+ * Publishes `inspect(loop)` on a `BroadcastChannel` now and every
  * `intervalMs`, for a page that {@linkcode watchSnapshots} — run it where
  * the loop is (a Worker, another tab). Its timer keeps a Deno or Node process
  * alive until `close()`.
@@ -96,7 +96,7 @@ export function publishSnapshots(loop: InspectableLoop, options: PublishOptions 
   const channel = openChannel(options.channel, "publishSnapshots");
   const source = options.source ?? "loop";
   const publish = (): void => {
-    const message: SnapshotMessage = { kind: "yieldio-snapshot", source, snapshot: loop.inspect() };
+    const message: SnapshotMessage = { kind: "yieldio-snapshot", source, snapshot: inspect(loop) };
     channel.postMessage(message);
   };
   const timer = setInterval(publish, intervalMs);

@@ -28,7 +28,7 @@
  * @module
  */
 
-export type { InspectorClick, InspectorElement } from "./_dom.ts";
+export type { InspectorClick, InspectorElement } from "./dom.ts";
 export { attachInspector, type InspectableLoop, type Inspector, type InspectorOptions } from "./attach.ts";
 export {
   type Closable,

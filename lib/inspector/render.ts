@@ -8,9 +8,9 @@
  * @module
  */
 
-import type { LoopSnapshot, TaskSnapshot } from "../task/inspect.ts";
-import { _renderTaskTree } from "../task/render_tree.ts";
-import { escapeHtml } from "./_dom.ts";
+import type { LoopSnapshot, TaskSnapshot } from "../observe/inspect.ts";
+import { _renderTaskTree } from "../observe/render_tree.ts";
+import { escapeHtml } from "./dom.ts";
 
 /** Options for {@linkcode renderSnapshot}. */
 export interface RenderOptions {
@@ -36,23 +36,23 @@ border-bottom:1px solid #eef1f4;white-space:nowrap}.yi td.yi-num,.yi th.yi-num{t
 </style>`;
 
 /**
- * Renders a snapshot (from `loop.inspect()`) as HTML: vitals, one table row
+ * Renders a snapshot (from `inspect(loop)`) as HTML: vitals, one table row
  * per task, the await tree, timers and warnings. Every value is escaped.
  *
- * @param snapshot What `loop.inspect()` returned (here or in another thread).
+ * @param snapshot What `inspect(loop)` returned (here or in another thread).
  * @param options Title, controls, a note.
  * @returns An HTML fragment (with its own `<style>`), for an element's `innerHTML`.
  *
  * @example One row per task, and the tree
  * ```ts
  * import { assertEquals, assertStringIncludes } from "@std/assert";
- * import { Event, EventLoop } from "yieldio";
+ * import { Event, EventLoop, inspect } from "yieldio";
  * import { renderSnapshot } from "yieldio/inspector";
  * const loop = new EventLoop({ clock: "virtual" });
  * const go = new Event();
  * loop.createTask(go.wait(), { name: "waiter" });
  * loop.runOnce();
- * const html = renderSnapshot(loop.inspect());
+ * const html = renderSnapshot(inspect(loop));
  * assertEquals(html.match(/<tr data-task-id=/g)?.length, 1);
  * assertStringIncludes(html, `<pre class="yi-tree">waiter — waiting on Event#1</pre>`);
  * go.set();

@@ -146,34 +146,16 @@ printsAsToString(Handle);
 const sites = new WeakMap<Handle, string>();
 
 /**
- * @internal Debug mode: records where user code created `handle`.
+ * Debug mode: records where user code created `handle`.
  * @param ownFrames yieldio's frames between the user's call and this one.
  */
-export function _noteCreationSite(handle: Handle, ownFrames: number): void {
+export function noteCreationSite(handle: Handle, ownFrames: number): void {
   const site = creationSite(ownFrames);
   if (site !== undefined) sites.set(handle, site);
 }
 
-/**
- * @internal Debug mode records where each `callSoon` handle was made, but not
- * with a check in `callSoon` as asyncio does: measured, that one check cost
- * the one-chain dispatch rate 10–20 %. Debug mode shadows the method on the
- * loop instead, and a loop out of debug mode runs its prototype's again.
- */
-export function _noteCallSoonSites(loop: object, on: boolean): void {
-  if (on) Object.defineProperty(loop, "callSoon", { value: callSoonNotingSite, configurable: true, writable: true });
-  else delete (loop as { callSoon?: unknown }).callSoon;
-}
-
-/** Debug mode's `callSoon`: the prototype's, then the caller's site (one frame: this function). */
-function callSoonNotingSite(this: { callSoon(callback: Callback): Handle }): Handle {
-  const handle: Handle = Object.getPrototypeOf(this).callSoon.apply(this, arguments);
-  _noteCreationSite(handle, 1);
-  return handle;
-}
-
-/** @internal Where `work` (a handle) was created, if it was in debug mode. */
-export function _creationSiteOf(work: unknown): string | undefined {
+/** Where `work` (a handle) was created, if it was in debug mode. */
+export function creationSiteOf(work: unknown): string | undefined {
   return work instanceof Handle ? sites.get(work) : undefined;
 }
 

@@ -15,7 +15,6 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { ExceptionHandling } from "./exception_handling.ts";
 
 /**
  * What an instrument may implement. `T` is the loop's task type (the task
@@ -123,44 +122,4 @@ function emptyListeners(): { -readonly [H in InstrumentHook]: readonly Instrumen
   const by = {} as { -readonly [H in InstrumentHook]: readonly Instrument[] };
   for (const hook of HOOKS) by[hook] = [];
   return by;
-}
-
-/** The instrument API of a loop; the base of the loop core, above exception handling. */
-export class InstrumentedLoop extends ExceptionHandling {
-  /** @internal The installed instruments, or null when there are none (the hot path checks this). */
-  _instruments: Instruments | null = null;
-  /**
-   * Installs an instrument: an object with any of the hooks of
-   * {@linkcode Instrument} (Trio's instruments). An instrument whose hook
-   * throws is removed and the error reported through the exception handler.
-   *
-   * @param instrument The hooks to call.
-   * @throws {TypeError} When it implements none of the hooks.
-   */
-  addInstrument(instrument: Instrument<never>): void {
-    const instruments = this._instruments ?? new Instruments((message, exception) => {
-      this.callExceptionHandler({ message, exception });
-      if (this._instruments?.empty) this._instruments = null;
-    });
-    instruments.add(instrument as Instrument);
-    this._instruments = instruments;
-  }
-
-  /**
-   * Removes an instrument; safe inside one of its hooks.
-   *
-   * @param instrument One given to {@linkcode addInstrument}.
-   * @returns Whether it was installed.
-   */
-  removeInstrument(instrument: Instrument<never>): boolean {
-    const instruments = this._instruments;
-    if (instruments === null || !instruments.remove(instrument as Instrument)) return false;
-    if (instruments.empty) this._instruments = null;
-    return true;
-  }
-
-  /** @internal Calls a hook when instruments are installed. */
-  _instrument(hook: InstrumentHook, arg?: unknown): void {
-    this._instruments?.call(hook, arg);
-  }
 }

@@ -96,11 +96,11 @@ export class ReadyQueue {
   }
 
   /**
-   * Permutes the oldest `count` pairs (only those whose fn passes `filter`,
-   * when given; the rest keep their places) with Fisher–Yates over `random`.
+   * Permutes the oldest `count` pairs (only those whose fn is `only`, when
+   * given; the rest keep their places) with Fisher–Yates over `random`.
    * A seeded schedule's one entry point; FIFO loops never call it.
    */
-  shuffleHead(count: number, filter: ((fn: ReadyFn) => boolean) | null, random: { next(): number }): void {
+  shuffleHead(count: number, only: ReadyFn | null, random: { next(): number }): void {
     const slots: [unknown[], number][] = []; // (chunk slots, index) of each eligible pair
     let chunk: Chunk = this.#head, i = this.#headIndex;
     for (let k = 0; k < count; k++) {
@@ -108,7 +108,7 @@ export class ReadyQueue {
         chunk = chunk.next as Chunk;
         i = 0;
       }
-      if (filter === null || filter(chunk.slots[i] as ReadyFn)) slots.push([chunk.slots, i]);
+      if (only === null || chunk.slots[i] === only) slots.push([chunk.slots, i]);
       i += 2;
     }
     for (let n = slots.length - 1; n > 0; n--) {

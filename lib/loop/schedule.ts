@@ -88,10 +88,11 @@ export class Schedule {
     return this.shuffle === "tasks" ? count : this.next() * SEQ_BITS + (count % SEQ_BITS);
   }
 
-  /** Permutes the first `count` ready pairs: all of them, or only task steps (`isTaskStep`). */
-  shuffleBatch(ready: ReadyQueue, count: number, isTaskStep: (fn: ReadyFn) => boolean): void {
+  /** Permutes the first `count` ready pairs: all of them, or only task steps (those whose function is `taskStep`). */
+  shuffleBatch(ready: ReadyQueue, count: number, taskStep: ReadyFn | null): void {
     if (this.shuffle === "timers" || count < 2) return;
-    ready.shuffleHead(count, this.shuffle === "all" ? null : isTaskStep, this);
+    if (this.shuffle === "all") ready.shuffleHead(count, null, this);
+    else if (taskStep !== null) ready.shuffleHead(count, taskStep, this);
   }
 }
 

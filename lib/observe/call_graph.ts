@@ -21,7 +21,7 @@ import { _linkedWaiters } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { Future } from "../task/future.ts";
 import { Task } from "../task/task.ts";
-import { _waitIndex } from "../task/task_graph.ts";
+import { _waitIndex } from "./task_graph.ts";
 import { _describeWait } from "../task/wait_label.ts";
 
 /** How many stack lines a call stack is read from (V8's default of 10 is far too few for `yield*` chains). */

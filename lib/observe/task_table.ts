@@ -8,7 +8,7 @@
 
 import type { EventLoop } from "../task/event_loop.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
-import { _taskRows, type TaskRow } from "../task/task_graph.ts";
+import { _taskRows, type TaskRow } from "./task_graph.ts";
 
 const HEADER = ["id", "name", "state", "waiting on", "awaited by"] as const;
 

@@ -1,7 +1,8 @@
 /**
- * EventLoop: the scheduling core plus what needs futures and tasks — creating
- * them, running until one completes, keeping the list of pending tasks, and
- * reporting exceptions nobody retrieved.
+ * EventLoop: the loop core (`lib/loop/base_event_loop.ts`) plus what needs
+ * futures and tasks — creating them, running until one completes, keeping the
+ * list of pending tasks, naming them when the loop deadlocks, and reporting
+ * exceptions nobody retrieved.
  *
  * Pending tasks are kept in an intrusive list (two fields per task, O(1) in
  * and out, no Set or WeakSet to scan in every GC). A pending task is therefore
@@ -19,19 +20,14 @@
 
 import { describeValue, formatShort } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
-import { BaseEventLoop } from "../loop/base_event_loop.ts";
-import type { Instrument } from "../loop/instruments.ts";
+import { BaseEventLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
-import { _inspect, type LoopSnapshot } from "./inspect.ts";
 import { keepLoopLayouts } from "./layout_keeper.ts";
 import { Task, type TaskConstructorOptions, type TaskOptions, wakeTask } from "./task.ts";
-import { TaskIds } from "./task_ids.ts";
-import { formatTaskTree } from "./task_tree.ts";
 import { describeUndriven, UndrivenTracker } from "./undriven.ts";
+import { _describeWait } from "./wait_label.ts";
 import type { Coro } from "./yield_protocol.ts";
-
-import type { EventLoopOptions } from "../loop/base_event_loop.ts";
 
 export type { EventLoopOptions };
 
@@ -52,7 +48,9 @@ const collectedUnseen = new FinalizationRegistry<UnseenException>((record) => re
 
 /**
  * An asyncio-style event loop. Most programs never touch one directly:
- * `run(main)` creates, drives and closes it.
+ * `run(main)` creates, drives and closes it. Scheduling, the drivers, the
+ * exception handler, debug mode and instruments come from
+ * {@linkcode BaseEventLoop}; this class adds futures and tasks.
  *
  * @example Driving a loop by hand
  * ```ts
@@ -68,7 +66,7 @@ const collectedUnseen = new FinalizationRegistry<UnseenException>((record) => re
  * loop.close();
  * ```
  */
-export class EventLoop extends BaseEventLoop {
+export class EventLoop extends BaseEventLoop<Task<unknown>> {
   #taskFactory: TaskFactory | null = null;
   /** The options `createFuture()` and `createTask(coro)` pass on: one frozen object, not a copy per call. */
   readonly #ownOptions: TaskConstructorOptions = Object.freeze({ loop: this });
@@ -78,8 +76,20 @@ export class EventLoop extends BaseEventLoop {
   #unseenOf = new WeakMap<Future<unknown>, UnseenException>();
   /** @internal The task whose step is running, or null. */
   _currentTask: Task<unknown> | null = null;
-  /** Per-loop ids of this loop's tasks (`task_ids.ts`). */
-  #ids = new TaskIds();
+  /**
+   * Per-loop task ids: 1, 2, … in creation order on this loop, whatever other
+   * loops of the thread do, so equal programs give equal ids and names in the
+   * views (tree, table, `inspect()`), while `getName()` keeps asyncio's
+   * thread-wide `Task-N`. Tasks are numbered thread-wide at creation; the loop
+   * keeps runs of consecutive numbers as flat (first number, its id) pairs,
+   * both ascending. There is one run unless loops interleave task creation,
+   * so recording costs a comparison per task and an id is a binary search
+   * over a handful of runs, with no field on the task.
+   */
+  #idRuns: number[] = [];
+  /** Invariant: tasks made on this loop so far, and the thread-wide number of the last (0 before the first). */
+  #tasksMade = 0;
+  #lastNumber = 0;
 
   /**
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
@@ -87,7 +97,7 @@ export class EventLoop extends BaseEventLoop {
    */
   constructor(options?: EventLoopOptions) {
     super(options);
-    this._taskStepFn = wakeTask; // what a "tasks" schedule permutes
+    this.taskStepFn = wakeTask; // what a "tasks" schedule permutes
     if (this.getDebug()) this._trackUndriven();
     keepLoopLayouts(newLoop);
   }
@@ -239,7 +249,10 @@ export class EventLoop extends BaseEventLoop {
 
   /** @internal Appends a new task to the pending list, and gives it its per-loop id. */
   _taskStarted(task: Task<unknown>): void {
-    this.#ids.started(task._number());
+    const number = task._number();
+    if (number !== this.#lastNumber + 1 || this.#tasksMade === 0) this.#idRuns.push(number, this.#tasksMade + 1);
+    this.#lastNumber = number;
+    this.#tasksMade++;
     task._prevTask = this.#lastTask;
     if (this.#lastTask === null) this.#firstTask = task;
     else this.#lastTask._nextTask = task;
@@ -248,7 +261,15 @@ export class EventLoop extends BaseEventLoop {
 
   /** @internal A task's id on this loop: 1, 2, … in creation order, so equal programs give equal ids. */
   _taskId(task: Task<unknown>): number {
-    return this.#ids.idOf(task._number());
+    const number = task._number();
+    const runs = this.#idRuns;
+    let low = 0, high = runs.length / 2 - 1; // the last run whose first number is ≤ number
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (runs[2 * middle] <= number) low = middle;
+      else high = middle - 1;
+    }
+    return runs[2 * low + 1] + number - runs[2 * low];
   }
 
   /** @internal A task's name in this loop's views (tree, table, `inspect()`): its given name, else `Task-<id>`. */
@@ -295,79 +316,6 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /**
-   * Installs an instrument: an object with any of the hooks of
-   * {@linkcode Instrument} (Trio's instruments), each called with the task
-   * concerned. A hook that throws is removed and the error reported through
-   * the exception handler.
-   *
-   * @param instrument The hooks to call.
-   * @throws {TypeError} When it implements none of the hooks.
-   *
-   * @example Recording which tasks step
-   * ```ts
-   * import { assertEquals } from "@std/assert";
-   * import { EventLoop, sleep } from "yieldio";
-   * const loop = new EventLoop({ clock: "virtual" });
-   * const stepped: string[] = [];
-   * loop.addInstrument({ beforeTaskStep(task) { stepped.push(task.getName()); } });
-   * await loop.runUntilComplete(loop.createTask(sleep(5), { name: "napper" }));
-   * assertEquals(stepped, ["napper", "napper"]);
-   * loop.close();
-   * ```
-   */
-  override addInstrument(instrument: Instrument<Task<unknown>>): void {
-    super.addInstrument(instrument);
-  }
-
-  /**
-   * Removes an instrument; safe inside one of its hooks.
-   *
-   * @param instrument One given to {@linkcode addInstrument}.
-   * @returns Whether it was installed.
-   */
-  override removeInstrument(instrument: Instrument<Task<unknown>>): boolean {
-    return super.removeInstrument(instrument);
-  }
-
-  /**
-   * A plain snapshot of the loop: its time, iteration and ready count, the
-   * next timers, each pending task (per-loop id, name, state, what it waits
-   * on, which tasks await it, steps and busy time) and warnings — a task that
-   * only wakes itself, a step longer than a 5 ms slice, an exception nobody
-   * retrieved. JSON-serializable; equal virtual-time programs give equal
-   * snapshots. The first call also starts counting steps (an instrument), so
-   * counts start then; a loop never inspected pays nothing.
-   *
-   * @returns The snapshot.
-   *
-   * @example A task blocked on an event, seen from another
-   * ```ts
-   * import { assertEquals } from "@std/assert";
-   * import { Event, EventLoop, sleep } from "yieldio";
-   * const loop = new EventLoop({ clock: "virtual" });
-   * const ready = new Event();
-   * loop.createTask(ready.wait(), { name: "waiter" });
-   * await loop.runUntilComplete(sleep(5));
-   * const snapshot = loop.inspect();
-   * assertEquals([snapshot.time, snapshot.tasks.length], [5, 1]);
-   * const { name, state, waitingOn, awaitedBy } = snapshot.tasks[0];
-   * assertEquals({ name, state, waitingOn, awaitedBy }, {
-   *   name: "waiter",
-   *   state: "waiting",
-   *   waitingOn: "Event#1",
-   *   awaitedBy: [],
-   * });
-   * assertEquals(JSON.parse(JSON.stringify(snapshot)), snapshot);
-   * ready.set();
-   * await loop.runUntilComplete(sleep(0));
-   * loop.close();
-   * ```
-   */
-  inspect(): LoopSnapshot {
-    return _inspect(this);
-  }
-
   /** @internal The futures whose exception nobody has retrieved yet, oldest first, tasks named as in {@linkcode _taskLabel}. */
   _unretrieved(): string[] {
     return [...this.#unseen].map(({ future, exception, label }) => {
@@ -377,9 +325,33 @@ export class EventLoop extends BaseEventLoop {
     });
   }
 
-  /** @internal A DeadlockError whose tree is {@linkcode formatTaskTree}: each pending task and what it waits on. */
-  override _deadlock(): Error {
-    return new DeadlockError(this._pendingTasks(), formatTaskTree(this));
+  /**
+   * A DeadlockError naming each pending task, in creation order, with what it
+   * waits on (one line each, as the task tree prints them), then each await
+   * cycle, the commonest deadlock. The tree itself, `formatTaskTree(loop)`, is
+   * a diagnostic a program imports when it wants it.
+   */
+  protected override deadlockError(): Error {
+    const tasks = this._pendingTasks();
+    const lines = tasks.map((task) => {
+      const cancelling = task.cancelling() > 0 ? " (cancelling)" : "";
+      return `${this._taskLabel(task)} — waiting on ${_describeWait(task._waitingOn()) ?? "nothing"}${cancelling}`;
+    });
+    // A task waits on at most one task, so following each chain once finds every cycle in linear time.
+    const seen = new Set<unknown>();
+    for (const start of tasks) {
+      const path: Task<unknown>[] = [];
+      let next: unknown = start;
+      for (; next instanceof Task && !seen.has(next); next = next._waitingOn()) {
+        seen.add(next);
+        path.push(next);
+      }
+      const at = path.indexOf(next as Task<unknown>);
+      if (at < 0) continue;
+      const cycle = [...path.slice(at), next as Task<unknown>];
+      lines.push(`cycle: ${cycle.map((task) => this._taskLabel(task)).join(" → ")}`);
+    }
+    return new DeadlockError(tasks, lines.join("\n"));
   }
 }
 

@@ -71,8 +71,8 @@ export class Future<T> implements PromiseLike<T> {
    * The done-callbacks, in the cheapest form that holds them. Invariant: null
    * (none); a function `f` (one callback, called as `f(this)`); a
    * {@linkcode Waiter} (one task to wake); or an array of every callback as
-   * flattened `(fn, arg)` pairs in registration order, where a `null` fn
-   * marks a waiter.
+   * flattened `(fn, arg)` pairs in registration order, where a waiter is the
+   * pair `(wakeWaiter, waiter)`.
    */
   #callbacks: ReadyFn | Waiter | unknown[] | null = null;
 
@@ -277,13 +277,13 @@ export class Future<T> implements PromiseLike<T> {
     if (this.#state !== PENDING) return waiter._wakeSoon();
     const callbacks = this.#callbacks;
     if (callbacks === null) this.#callbacks = waiter;
-    else if (Array.isArray(callbacks)) callbacks.push(null, waiter);
-    else this.#callbacks = [...Future.#asPairs(this), null, waiter];
+    else if (Array.isArray(callbacks)) callbacks.push(wakeWaiter, waiter);
+    else this.#callbacks = [...Future.#asPairs(this), wakeWaiter, waiter];
   }
 
   /** @internal Forgets a waiter of {@linkcode _addWaiter} (a task leaving an await cycle on cancel). */
   _removeWaiter(waiter: Waiter): void {
-    this._removeCallback(null as unknown as ReadyFn, waiter); // a waiter is kept as the pair (null, waiter)
+    this._removeCallback(wakeWaiter, waiter);
   }
 
   /** @internal Removes every not-yet-scheduled `(fn, arg)` pair; returns how many. */
@@ -338,18 +338,18 @@ export class Future<T> implements PromiseLike<T> {
     if (typeof callbacks === "function") return loop._callSoon(callbacks, future);
     if (!Array.isArray(callbacks)) return callbacks._wakeSoon();
     for (let i = 0; i < callbacks.length; i += 2) {
-      const fn = callbacks[i] as ReadyFn | null, arg = callbacks[i + 1];
-      if (fn === null) (arg as Waiter)._wakeSoon(); // queues the step now, in registration order
+      const fn = callbacks[i] as ReadyFn, arg = callbacks[i + 1];
+      if (fn === wakeWaiter) (arg as Waiter)._wakeSoon(); // queues the step now, in registration order
       else loop._callSoon(fn, arg);
     }
   }
 
-  /** The callbacks as flattened `(fn, arg)` pairs (`null` fn: a waiter), whatever form they are kept in. */
+  /** The callbacks as flattened `(fn, arg)` pairs, whatever form they are kept in. */
   static #asPairs(future: Future<unknown>): unknown[] {
     const callbacks = future.#callbacks;
     if (callbacks === null) return [];
     if (typeof callbacks === "function") return [callbacks, future];
-    return Array.isArray(callbacks) ? callbacks : [null, callbacks];
+    return Array.isArray(callbacks) ? callbacks : [wakeWaiter, callbacks];
   }
 
   static #markSeen(future: Future<unknown>): void {
@@ -370,6 +370,15 @@ export class Future<T> implements PromiseLike<T> {
 }
 
 printsAsToString(Future);
+
+/**
+ * The function half of a waiter's `(fn, arg)` pair, which marks it: a waiter
+ * is woken by queueing its step at once, in registration order (so
+ * instruments see it scheduled), not by a ready-queue call of this function.
+ */
+function wakeWaiter(waiter: Waiter): void {
+  waiter._wakeSoon();
+}
 
 /** What waits on a future with `yield*`: a task, woken by scheduling its next step. */
 export interface Waiter {

@@ -113,14 +113,12 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
  * @example Blocking until main is done
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { blockingRefusal, runSync, sleep } from "yieldio";
- * if (blockingRefusal() === null) {
- *   const value = runSync(function* () {
- *     yield* sleep(5);
- *     return "slept for real";
- *   });
- *   assertEquals(value, "slept for real");
- * }
+ * import { runSync, sleep } from "yieldio";
+ * const value = runSync(function* () { // on a browser page's main thread: CannotBlockError
+ *   yield* sleep(5);
+ *   return "slept for real";
+ * });
+ * assertEquals(value, "slept for real");
  * ```
  */
 export function runSync<T>(main: Main<T>, options?: RunOptions): T {

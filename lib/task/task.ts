@@ -22,10 +22,8 @@ import { CancelledError, InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
-import type { TaskConstructorOptions } from "./task_options.ts";
 import { _getRunningLoop } from "./running_loop.ts";
-import { _debugTask, _unwrapCoro } from "./task_debug.ts";
-import { _describeTask } from "./task_repr.ts";
+import { _debugTask, _taskCreatedAt, _unwrapCoro } from "./task_debug.ts";
 import {
   AWAIT_DONE,
   AWAIT_FUTURE,
@@ -36,9 +34,31 @@ import {
   type TimerWait,
 } from "./yield_protocol.ts";
 
-export type { TaskConstructorOptions, TaskOptions } from "./task_options.ts";
+/** Options for a new {@linkcode Task}. */
+export interface TaskOptions {
+  /** The task's name (default `Task-N`). */
+  name?: string;
+  /**
+   * Run the first step at once, inside `createTask`, when the loop is running
+   * (asyncio 3.12's eager start): a coroutine that finishes without waiting is
+   * done before `createTask` returns and is never scheduled. Default false.
+   */
+  eager?: boolean;
+  /**
+   * Cancel the task when this signal aborts (the reason becomes the cancel
+   * message). The listener is removed when the task finishes, so a long-lived
+   * signal does not collect one listener per task.
+   */
+  signal?: AbortSignal;
+}
 
-/** Rarely used per-task state, allocated only when needed (a task is 11 fields without it). */
+/** Options for the Task constructor. */
+export interface TaskConstructorOptions extends TaskOptions {
+  /** The loop to run on; default: the running loop. */
+  loop?: EventLoop;
+}
+
+/** Rarely used per-task state, allocated only when needed (a task is 10 fields without it). */
 interface TaskExtras {
   number: number;
   name: string | undefined;
@@ -48,13 +68,50 @@ interface TaskExtras {
   linked: { signal: AbortSignal; onAbort: () => void } | null;
 }
 
-/** `#cancelBits`: a cancel waits for the next step (it could not go through `#waitingOn`). */
-const MUST_CANCEL = 1;
-/** `#cancelBits`: passing a cancel on to what the task waits on; one that comes back round is a cycle. */
-const FORWARDING = 2;
-/** `#cancelBits`: one counted cancel request. */
-const ONE_REQUEST = 4;
-const COUNT_SHIFT = 2; // `#cancelBits >> COUNT_SHIFT`: the number of cancel requests
+// --------------------------------------------------------------- cancel state
+// A task's cancel state is one number (tokio's `state.rs`): the count of cancel
+// requests (asyncio's `cancelling()`) in the high bits, two flags in the low
+// ones. It saves two fields on every task; only these transitions read or
+// change its bits.
+
+const MUST_CANCEL = 1, FORWARDING = 2, ONE_REQUEST = 4, COUNT_SHIFT = 2;
+
+/** The cancel requests not withdrawn. */
+function requests(state: number): number {
+  return state >> COUNT_SHIFT;
+}
+
+/** One more cancel request. */
+function withRequest(state: number): number {
+  return state + ONE_REQUEST;
+}
+
+/** One request withdrawn; withdrawing the last also drops a cancel not yet delivered (asyncio 3.13). */
+function withoutRequest(state: number): number {
+  if (state < ONE_REQUEST) return state;
+  state -= ONE_REQUEST;
+  return state < ONE_REQUEST ? state & ~MUST_CANCEL : state;
+}
+
+/** Whether a cancel waits for the next step: it could not go through what the task waits on. */
+function mustCancel(state: number): boolean {
+  return (state & MUST_CANCEL) !== 0;
+}
+
+function withMustCancel(state: number, on: boolean): number {
+  return on ? state | MUST_CANCEL : state & ~MUST_CANCEL;
+}
+
+/** Whether the task is passing a cancel on to what it waits on: one that comes back round is an await cycle. */
+function forwarding(state: number): boolean {
+  return (state & FORWARDING) !== 0;
+}
+
+function withForwarding(state: number, on: boolean): number {
+  return on ? state | FORWARDING : state & ~FORWARDING;
+}
+
+// ---------------------------------------------------------------------- Task
 /** Passed as the "no exception" argument of a step. */
 const NOTHING: unique symbol = Symbol("nothing");
 /** Tasks made so far in this thread: `Task-N` names (asyncio's counter); loops number their own tasks too. */
@@ -82,8 +139,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
   #coro: Coro<T>;
   /** Invariant: non-null exactly while the task is suspended on a future or timer. */
   #waitingOn: Future<unknown> | TimerWait | null = null;
-  /** `ONE_REQUEST` × cancel requests, plus `MUST_CANCEL` while a cancel awaits the next step, plus `FORWARDING`. */
-  #cancelBits = 0;
+  /** The cancel state: see the transitions above; never read as bits elsewhere. */
+  #cancel = 0;
   /** The task's number (named `Task-<number>`) until it needs {@linkcode TaskExtras}. */
   #meta: number | TaskExtras;
   /** @internal The loop's list of pending tasks. */
@@ -132,30 +189,30 @@ export class Task<T> extends Future<T> implements SleepingTask {
    */
   override cancel(message?: string): boolean {
     this._markSeen();
-    if (this.done() || (this.#cancelBits & FORWARDING) !== 0) return false;
-    this.#cancelBits += ONE_REQUEST;
+    if (this.done() || forwarding(this.#cancel)) return false;
+    this.#cancel = withRequest(this.#cancel);
     if (message !== undefined) Task.#extrasOf(this).cancelMessage = message; // for the signal, now or later
     const abort = Task.#extras(this)?.abort;
     if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
     const waitingOn = this.#waitingOn;
     if (waitingOn !== null) {
-      this.#cancelBits |= FORWARDING;
+      this.#cancel = withForwarding(this.#cancel, true);
       let passedOn = false;
       try {
         passedOn = waitingOn.cancel(message);
       } finally {
-        this.#cancelBits &= ~FORWARDING;
+        this.#cancel = withForwarding(this.#cancel, false);
       }
       if (passedOn) return true;
       if (waitingOn instanceof Task && !waitingOn.done()) return Task.#leaveCycle(this, waitingOn);
     }
-    this.#cancelBits |= MUST_CANCEL;
+    this.#cancel = withMustCancel(this.#cancel, true);
     return true;
   }
 
   /** @returns How many cancellation requests are pending (asyncio 3.11+). */
   cancelling(): number {
-    return this.#cancelBits >> COUNT_SHIFT;
+    return requests(this.#cancel);
   }
 
   /**
@@ -165,11 +222,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * @returns The remaining count.
    */
   uncancel(): number {
-    if (this.#cancelBits >= ONE_REQUEST) {
-      this.#cancelBits -= ONE_REQUEST;
-      if (this.#cancelBits < ONE_REQUEST) this.#cancelBits &= ~MUST_CANCEL; // the last one drops an undelivered cancel
-    }
-    return this.#cancelBits >> COUNT_SHIFT;
+    this.#cancel = withoutRequest(this.#cancel);
+    return requests(this.#cancel);
   }
 
   /** @returns The task's name. */
@@ -206,7 +260,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     const extras = Task.#extrasOf(this);
     if (extras.abort === null) {
       extras.abort = new AbortController();
-      if (this.#cancelBits >= ONE_REQUEST || this.cancelled()) {
+      if (requests(this.#cancel) > 0 || this.cancelled()) {
         extras.abort.abort(new CancelledError(extras.cancelMessage));
       }
     }
@@ -245,8 +299,8 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
     const waited = this.#waitingOn;
     this.#waitingOn = null;
-    if ((this.#cancelBits & MUST_CANCEL) !== 0) {
-      this.#cancelBits &= ~MUST_CANCEL;
+    if (mustCancel(this.#cancel)) {
+      this.#cancel = withMustCancel(this.#cancel, false);
       if (!(thrown instanceof CancelledError)) thrown = new CancelledError(Task.#extras(this)?.cancelMessage);
       // asyncio's wake-up reads the awaited result before the cancel wins; do
       // the same so a failed future is not reported as never retrieved.
@@ -311,21 +365,21 @@ export class Task<T> extends Future<T> implements SleepingTask {
   static #leaveCycle(task: Task<unknown>, awaited: Task<unknown>): boolean {
     awaited._removeWaiter(task); // a second cancel then finds the step queued, not a wait (the invariant holds)
     task.#waitingOn = null;
-    task.#cancelBits |= MUST_CANCEL;
+    task.#cancel = withMustCancel(task.#cancel, true);
     task._wakeSoon();
     return true;
   }
 
   /** A cancel requested while the task was running goes to what it now waits on. */
   static #deliverPendingCancel(task: Task<unknown>, awaited: Future<unknown> | TimerWait): void {
-    if ((task.#cancelBits & MUST_CANCEL) === 0) return;
-    if (awaited.cancel(Task.#extras(task)?.cancelMessage)) task.#cancelBits &= ~MUST_CANCEL;
+    if (!mustCancel(task.#cancel)) return;
+    if (awaited.cancel(Task.#extras(task)?.cancelMessage)) task.#cancel = withMustCancel(task.#cancel, false);
   }
 
   static #finishWithResult<T>(task: Task<T>, value: T): void {
-    if ((task.#cancelBits & MUST_CANCEL) !== 0) {
+    if (mustCancel(task.#cancel)) {
       // Cancelled right before the coroutine returned: the cancel wins.
-      task.#cancelBits &= ~MUST_CANCEL;
+      task.#cancel = withMustCancel(task.#cancel, false);
       task._cancelWith(new CancelledError(Task.#extras(task)?.cancelMessage));
     } else {
       task._resolve(value);
@@ -378,11 +432,34 @@ export class Task<T> extends Future<T> implements SleepingTask {
     };
   }
 
-  /** @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`. */
+  /**
+   * @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`.
+   * What the task waits on is printed one level deep (a task it awaits by
+   * state and name only), so an await cycle or a chain thousands long never
+   * recurses (asyncio's `reprlib.recursive_repr` plays the same part).
+   */
   override toString(): string {
     const on = this.#waitingOn;
-    return _describeTask(this, on === null ? null : on instanceof Task ? _describeTask(on) : String(on)); // one level
+    return describeTask(this, on === null ? null : on instanceof Task ? describeTask(on) : String(on));
   }
+}
+
+/**
+ * Describes `task`: with `waiting` (what it waits on, printed, or null for
+ * nothing) the full form; without it the short form, state and name.
+ */
+function describeTask(task: Task<unknown>, waiting?: string | null): string {
+  const described = task._describeState(); // "pending", "cancelled" or "finished result=…"
+  const space = described.indexOf(" ");
+  let state = space < 0 ? described : described.slice(0, space);
+  if (state === "pending" && task.cancelling() > 0) state = "cancelling";
+  let text = `<Task ${state} name=${task.getName()}`;
+  if (waiting === undefined) return text + ">";
+  if (space >= 0) text += described.slice(space);
+  if (waiting !== null) text += ` waiting=${waiting}`;
+  const createdAt = _taskCreatedAt(task);
+  if (createdAt !== undefined) text += ` created at ${createdAt}`;
+  return text + ">";
 }
 
 /** The ready-queue function that runs a task's next step. */

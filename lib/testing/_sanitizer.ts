@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { ExceptionContext } from "../loop/exception_handling.ts";
+import type { ExceptionContext } from "../loop/exception_context.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Leak } from "./errors.ts";

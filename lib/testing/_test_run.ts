@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ExceptionContext } from "../loop/exception_handling.ts";
+import type { ExceptionContext } from "../loop/exception_context.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import { checkCoroutine } from "../task/coroutine.ts";
 import { type Main, run } from "../task/run.ts";

@@ -17,7 +17,7 @@
  */
 
 import type { EventLoop } from "../task/event_loop.ts";
-import { formatTaskTree } from "../task/task_tree.ts";
+import { formatTaskTree } from "../observe/task_tree.ts";
 
 /** Where the clock stood when the bound was reached. */
 export interface TimeLimitHit {

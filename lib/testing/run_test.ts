@@ -14,7 +14,7 @@
  * @module
  */
 
-import { defaultExceptionHandler } from "../loop/exception_handling.ts";
+import { defaultExceptionHandler } from "../loop/exception_context.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import type { Main } from "../task/run.ts";
 import { describeValue } from "../_describe.ts";

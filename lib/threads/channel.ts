@@ -55,7 +55,8 @@ export interface ChannelEnd<S, R> {
  * @example Two ends, one per loop (here both on this thread, to keep it self-contained)
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { Channel, run } from "yieldio";
+ * import { run } from "yieldio";
+ * import { Channel } from "yieldio/threads";
  * const got = await run(function* () {
  *   const [mine, theirs] = Channel.pair<string, number>(); // mine sends strings, receives numbers
  *   const here = new Channel(mine), there = new Channel(theirs);
@@ -70,7 +71,8 @@ export interface ChannelEnd<S, R> {
  * @example A worker's blocking loop serving the main thread's loop (needs files and read access)
  * ```ts ignore
  * // echo.ts, the worker's module
- * import { Channel, type ChannelEnd, runSync } from "yieldio";
+ * import { runSync } from "yieldio";
+ * import { Channel, type ChannelEnd } from "yieldio/threads";
  * export function echo(end: ChannelEnd<number, number>): string {
  *   return runSync(function* () {
  *     const channel = new Channel(end); // sleeps in Atomics.wait until the main thread sends
@@ -80,7 +82,8 @@ export interface ChannelEnd<S, R> {
  * }
  *
  * // main.ts
- * import { Channel, run, toThread, workerFunction } from "yieldio";
+ * import { run } from "yieldio";
+ * import { Channel, toThread, workerFunction } from "yieldio/threads";
  * const echo = workerFunction<typeof import("./echo.ts").echo>(new URL("./echo.ts", import.meta.url), "echo");
  * await run(function* () {
  *   const [mine, theirs] = Channel.pair<number, number>();

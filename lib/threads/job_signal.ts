@@ -33,13 +33,14 @@ const JOB = Symbol.for("yieldio.job");
  * @example Outside a worker there is no job
  * ```ts
  * import { assertThrows } from "@std/assert";
- * import { InvalidStateError, jobSignal } from "yieldio";
+ * import { InvalidStateError } from "yieldio";
+ * import { jobSignal } from "yieldio/threads";
  * assertThrows(() => jobSignal(), InvalidStateError);
  * ```
  *
  * @example A job that stops when cancelled (in the job's module)
  * ```ts ignore
- * import { jobSignal } from "yieldio";
+ * import { jobSignal } from "yieldio/threads";
  * export function crunch(n: number): number {
  *   let sum = 0;
  *   for (let i = 0; i < n; i++) {

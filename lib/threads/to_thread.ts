@@ -33,7 +33,8 @@ const defaults = new WeakMap<EventLoop, WorkerPool>();
  * @example Giving up on a job that never ends: the timeout cancels it
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { run, toThread, waitFor, TimeoutError, workerFunction } from "yieldio";
+ * import { run, waitFor, TimeoutError } from "yieldio";
+ * import { toThread, workerFunction } from "yieldio/threads";
  * const jobs = "data:text/javascript,export const never = () => new Promise(() => {});";
  * const never = workerFunction<() => never>(jobs, "never");
  * const outcome = await run(function* () {
@@ -61,7 +62,8 @@ export function toThread<A extends unknown[], R>(fn: WorkerFunction<A, R>, ...ar
  * @example The default pool has one worker per core
  * ```ts
  * import { assert } from "@std/assert";
- * import { defaultWorkerPool, run } from "yieldio";
+ * import { run } from "yieldio";
+ * import { defaultWorkerPool } from "yieldio/threads";
  * await run(function* () {
  *   assert(defaultWorkerPool().stats().size >= 1);
  * });
@@ -88,7 +90,8 @@ function poolOf(loop: EventLoop): WorkerPool {
  * @example Two workers for toThread
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { defaultWorkerPool, run, setDefaultWorkerPool, WorkerPool } from "yieldio";
+ * import { run } from "yieldio";
+ * import { defaultWorkerPool, setDefaultWorkerPool, WorkerPool } from "yieldio/threads";
  * await run(function* () {
  *   setDefaultWorkerPool(new WorkerPool({ size: 2 }));
  *   assertEquals(defaultWorkerPool().stats().size, 2);

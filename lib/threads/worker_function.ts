@@ -42,7 +42,8 @@ export interface WorkerFunction<A extends unknown[] = unknown[], R = unknown> {
  * @example Running a function from a module in a worker
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { run, toThread, workerFunction } from "yieldio";
+ * import { run } from "yieldio";
+ * import { toThread, workerFunction } from "yieldio/threads";
  * // A data: URL keeps this example self-contained; normally: new URL("./jobs.ts", import.meta.url).
  * const jobs = "data:text/javascript,export function add(a, b) { return a + b; }";
  * const add = workerFunction<(a: number, b: number) => number>(jobs, "add");

@@ -73,7 +73,8 @@ const DEFAULT_GRACE_MS = 1000;
  * @example A pool of two workers, reused for six jobs
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { gather, run, WorkerPool, workerFunction } from "yieldio";
+ * import { gather, run } from "yieldio";
+ * import { WorkerPool, workerFunction } from "yieldio/threads";
  * const jobs = "data:text/javascript,export const square = (n) => n * n;";
  * const square = workerFunction<(n: number) => number>(jobs, "square");
  * const squares = await run(function* () {

@@ -4,17 +4,16 @@
  * - `dist/yieldio.js` and `dist/yieldio.min.js`: the library from mod.ts, one
  *   ES2022 module with no imports; the sizes printed are the budget to watch
  *   (target: under 10 KB gzipped).
- * - `dist/testing.js`: the testing kit (lib/testing/mod.ts), a second entry
- *   that imports the core from `./yieldio.js` instead of bundling a copy — a
- *   test and the code under test must share one loop, one `Task` class, one
- *   `CancelledError`. Only stateless helpers are inlined. It pairs with
+ * - `dist/testing.js` and `dist/inspector.js` (each with a `.min.js`): the
+ *   entries beside the core (lib/testing, lib/inspector), which import the
+ *   core from `./yieldio.js` instead of
+ *   bundling a copy — a test and the code under test, an inspector and the
+ *   loop it watches, must share one loop, one `Task` class, one
+ *   `CancelledError`. Only stateless helpers are inlined. They pair with
  *   yieldio.js, not the minified file, whose `_`-prefixed internals are
- *   renamed; the build imports it once to prove every name it takes from
- *   yieldio.js is there.
- * - `dist/inspector.js` and `dist/inspector.min.js`: the inspector page entry
- *   (lib/inspector/mod.ts), self-contained — it takes the loop by what it
- *   offers and bundles no part of the core, which the build checks — and
- *   `dist/examples/inspector/`, the example page the Chromium stage opens.
+ *   renamed; the build imports each once to prove every name it takes from
+ *   yieldio.js is there. `dist/examples/inspector/` is the example page the
+ *   Chromium stage opens.
  * - `dist/tests/node.mjs`, `dist/tests/{page,worker}.js`: the portable test suite. Each bundle's
  *   entry imports the Deno.test shim first, then every `*.test.ts` outside
  *   `tests/deno/` in sorted path order, then the runner for its platform —
@@ -176,44 +175,67 @@ async function buildMinimalProgram(): Promise<Pick<BuildInfo, "minimalGzipBytes"
   return { minimalGzipBytes: await gzipSize(outputFiles[0].contents) };
 }
 
-/** The only files the inspector bundle may hold: the page code, the tree renderer and pure helpers. */
-const INSPECTOR_FILES = /^(lib\/inspector\/|lib\/task\/render_tree\.ts$|lib\/_describe\.ts$)/;
+/**
+ * The entries beside the core (deno.json's "./testing", "./inspector"): each imports the core
+ * from `./yieldio.js` instead of bundling a copy of it — a test and the code under test, an inspector and the
+ * loop it watches, must share one loop, one `Task` class, one `CancelledError` — and inlines only the pure
+ * helpers listed here (no class or state the core must share).
+ */
+const ENTRIES_BESIDE_CORE: { entry: string; outfile: string; inlined: string[] }[] = [
+  {
+    entry: "lib/testing/mod.ts",
+    outfile: "testing.js",
+    inlined: ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"],
+  },
+  {
+    entry: "lib/inspector/mod.ts",
+    outfile: "inspector.js",
+    inlined: ["lib/_describe.ts", "lib/observe/render_tree.ts"],
+  },
+];
 
-async function buildInspector(): Promise<Pick<BuildInfo, "inspectorMinBytes" | "inspectorGzipBytes">> {
-  const entry = { ...COMMON, entryPoints: ["lib/inspector/mod.ts"], platform: "neutral" as const };
-  const { metafile } = await esbuild.build({ ...entry, outfile: `${DIST}inspector.js`, metafile: true });
-  const strays = Object.keys(metafile.inputs).filter((path) => !INSPECTOR_FILES.test(path));
-  if (strays.length > 0) throw new Error(`dist/inspector.js must not bundle the core, but holds ${strays.join(", ")}`);
-  await esbuild.build({ ...entry, outfile: `${DIST}inspector.min.js`, minify: true });
-  const min = await Deno.readFile(`${DIST}inspector.min.js`);
-  return { inspectorMinBytes: min.byteLength, inspectorGzipBytes: await gzipSize(min) };
+/** Resolves every core file an entry imports to the core bundle, `./yieldio.js` (external). */
+function coreAsExternal(folder: string, inlined: readonly string[]): esbuild.Plugin {
+  return {
+    name: "core-as-external",
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, (args) => {
+        const path = fromRoot(new URL(args.path, `file://${args.resolveDir}/`).pathname);
+        const core = path.startsWith("lib/") && !path.startsWith(folder) && !inlined.includes(path);
+        return core ? { path: "./yieldio.js", external: true } : undefined;
+      });
+    },
+  };
 }
 
-/** Files the testing bundle may inline: pure functions, no class or state the core must share. */
-const TESTING_INLINED = ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"];
+/** Builds one entry beside the core, plain and minified; returns the sizes of the minified file. */
+async function buildBesideCore(
+  { entry, outfile, inlined }: typeof ENTRIES_BESIDE_CORE[number],
+): Promise<{ bytes: number; minBytes: number; gzipBytes: number }> {
+  const folder = entry.slice(0, entry.lastIndexOf("/") + 1);
+  const options = { ...COMMON, entryPoints: [entry], platform: "neutral" as const };
+  const plugins = [coreAsExternal(folder, inlined)];
+  await esbuild.build({ ...options, outfile: `${DIST}${outfile}`, plugins });
+  const minFile = outfile.replace(/\.js$/, ".min.js");
+  await esbuild.build({ ...options, outfile: `${DIST}${minFile}`, plugins, minify: true });
+  const min = await Deno.readFile(`${DIST}${minFile}`);
+  return {
+    bytes: (await Deno.stat(`${DIST}${outfile}`)).size,
+    minBytes: min.byteLength,
+    gzipBytes: await gzipSize(min),
+  };
+}
 
-/** Resolves every core file the testing kit imports to the core bundle, `./yieldio.js` (external). */
-const coreAsExternal: esbuild.Plugin = {
-  name: "core-as-external",
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const path = fromRoot(new URL(args.path, `file://${args.resolveDir}/`).pathname);
-      const core = path.startsWith("lib/") && !path.startsWith("lib/testing/") && !TESTING_INLINED.includes(path);
-      return core ? { path: "./yieldio.js", external: true } : undefined;
-    });
-  },
-};
-
-async function buildTesting(): Promise<Pick<BuildInfo, "testingBytes" | "testingGzipBytes">> {
-  await esbuild.build({
-    ...COMMON,
-    entryPoints: ["lib/testing/mod.ts"],
-    outfile: `${DIST}testing.js`,
-    platform: "neutral",
-    plugins: [coreAsExternal],
-  });
-  const bytes = await Deno.readFile(`${DIST}testing.js`);
-  return { testingBytes: bytes.byteLength, testingGzipBytes: await gzipSize(bytes) };
+async function buildEntriesBesideCore(): Promise<
+  Pick<BuildInfo, "testingBytes" | "testingGzipBytes" | "inspectorMinBytes" | "inspectorGzipBytes">
+> {
+  const [testing, inspector] = await Promise.all(ENTRIES_BESIDE_CORE.map(buildBesideCore));
+  return {
+    testingBytes: testing.bytes,
+    testingGzipBytes: testing.gzipBytes,
+    inspectorMinBytes: inspector.minBytes,
+    inspectorGzipBytes: inspector.gzipBytes,
+  };
 }
 
 function suiteEntry(testFiles: string[], runner: string, call: string): string {
@@ -309,10 +331,9 @@ export async function build(): Promise<BuildInfo> {
   await Deno.mkdir(`${DIST}tests`, { recursive: true });
   const testFiles = await portableTestFiles();
   try {
-    const [sizes, testingSizes, inspectorSizes, minimalSizes] = await Promise.all([
+    const [sizes, entrySizes, minimalSizes] = await Promise.all([
       buildLibrary(),
-      buildTesting(),
-      buildInspector(),
+      buildEntriesBesideCore(),
       buildMinimalProgram(),
       buildSuite(testFiles),
       buildMinCheck(),
@@ -325,10 +346,9 @@ export async function build(): Promise<BuildInfo> {
     await Deno.writeTextFile(`${DIST}package.json`, '{ "type": "module" }\n');
     await Deno.writeTextFile(`${DIST}tests/index.html`, SUITE_PAGE);
     await Deno.writeTextFile(`${DIST}min.html`, MIN_PAGE);
-    // Links dist/testing.js against dist/yieldio.js: a name the core bundle lacks fails here, not in a user's test.
-    const kit = await import(new URL("testing.js", `file://${DIST}`).href);
-    if (typeof kit.runTest !== "function") throw new Error("dist/testing.js does not export runTest");
-    return { ...sizes, ...testingSizes, ...inspectorSizes, ...minimalSizes, testFiles };
+    // Links each entry against dist/yieldio.js: a name the core bundle lacks fails here, not in a user's program.
+    for (const { outfile } of ENTRIES_BESIDE_CORE) await import(new URL(outfile, `file://${DIST}`).href);
+    return { ...sizes, ...entrySizes, ...minimalSizes, testFiles };
   } finally {
     // esbuild's service process would otherwise keep this process alive.
     await esbuild.stop();

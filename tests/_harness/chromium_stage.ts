@@ -27,7 +27,7 @@
  */
 
 import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
-import { formatTaskTree } from "../../mod.ts";
+import { formatTaskTree, inspect } from "../../mod.ts";
 import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumInstalled, ISOLATION_HEADERS } from "./_chromium.ts";
 import { DIST, ROOT } from "./_repo.ts";
@@ -281,7 +281,7 @@ async function runInspectorPage(browser: Browser, origin: string, problems: Prob
   // What the page must show, computed here in Deno from the same program.
   const { loop } = seedOnVirtualTime(INSPECTED.tasks);
   for (let i = 0; i < INSPECTED.steps; i++) loop.runOnce();
-  const expected = { rows: loop.inspect().tasks.length, tree: formatTaskTree(loop) };
+  const expected = { rows: inspect(loop).tasks.length, tree: formatTaskTree(loop) };
   // The loop is left as it is, unclosed: closing would report its pending tasks, and it holds no host resource.
   const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
   problems.watch(page, "inspector page");
@@ -298,7 +298,8 @@ async function runInspectorPage(browser: Browser, origin: string, problems: Prob
     [`the await tree Deno computes for the same program`, shown.tree === expected.tree],
   ];
   if (shown.tree !== expected.tree) console.log(`page tree:\n${shown.tree}\nexpected:\n${expected.tree}`);
-  await page.locator(".yi").screenshot({ path: INSPECTOR_SCREENSHOT });
+  // The section the inspector renders into: it stays while each refresh replaces its `.yi` contents.
+  await page.locator("section", { has: page.locator(".yi") }).screenshot({ path: INSPECTOR_SCREENSHOT });
   checks.push([
     `screenshot saved to ${INSPECTOR_SCREENSHOT.slice(ROOT.length)}`,
     (await Deno.stat(INSPECTOR_SCREENSHOT)).size > 0,

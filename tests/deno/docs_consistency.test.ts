@@ -1,7 +1,7 @@
 /**
  * The phases of one iteration are written in three places — the README's
- * "How one iteration works", the module doc of `lib/loop/scheduler.ts`, and
- * the comments on the phase calls in `_iterate()` — and must stay the same
+ * "How one iteration works", the module doc of `lib/loop/base_event_loop.ts`, and
+ * the comments on the phase calls in `#iterate()` — and must stay the same
  * list in the same order (STYLE rule 7).
  */
 
@@ -23,16 +23,14 @@ function readmePhases(): string[] {
 }
 
 function moduleDocPhases(): string[] {
-  const source = read("lib/loop/scheduler.ts");
+  const source = read("lib/loop/base_event_loop.ts");
   return boldNumberedItems(source.slice(0, source.indexOf("@module")));
 }
 
 function iterateCommentPhases(): string[] {
-  const source = read("lib/loop/scheduler.ts");
-  const body = source.slice(
-    source.indexOf("  _iterate(): number {"),
-    source.indexOf("  }", source.indexOf("_iterate(")),
-  );
+  const source = read("lib/loop/base_event_loop.ts");
+  const start = source.indexOf("  #iterate(): number {");
+  const body = source.slice(start, source.indexOf("\n  }", start));
   return [...body.matchAll(/\/\/\s+\d\. ([a-z ]+?)(?: \(|$)/gm)].map((m) => m[1].trim());
 }
 
@@ -40,10 +38,10 @@ Deno.test("the README lists the five phases of an iteration", () => {
   assertEquals(readmePhases().length, 5);
 });
 
-Deno.test("the README and scheduler.ts's module doc list the same phases in the same order", () => {
+Deno.test("the README and base_event_loop.ts's module doc list the same phases in the same order", () => {
   assertEquals(readmePhases(), moduleDocPhases());
 });
 
-Deno.test("the phase comments in _iterate() follow the documented phases", () => {
+Deno.test("the phase comments in #iterate() follow the documented phases", () => {
   assertEquals(iterateCommentPhases(), moduleDocPhases());
 });

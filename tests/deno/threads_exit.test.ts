@@ -20,14 +20,16 @@ export function spin() { for (;;); }
 
 const PROGRAMS: Record<string, string> = {
   "run() that used toThread() and left idle workers": `
-import { gather, run, toThread, workerFunction } from "MOD";
+import { gather, run } from "MOD";
+import { toThread, workerFunction } from "THREADS";
 const add = workerFunction("JOBS", "add");
 const sums = await run(function* () { return yield* gather([1, 2, 3, 4].map((n) => toThread(add, n, n))); });
 if (sums.join() !== "2,4,6,8") throw new Error(String(sums));
 console.log("done");
 `,
   "run() that gave up on jobs stuck in Atomics.wait and in a busy loop": `
-import { run, toThread, waitFor, TimeoutError, WorkerPool, workerFunction } from "MOD";
+import { run, waitFor, TimeoutError } from "MOD";
+import { toThread, WorkerPool, workerFunction } from "THREADS";
 const stuck = workerFunction("JOBS", "stuck"), spin = workerFunction("JOBS", "spin");
 await run(function* () {
   const pool = new WorkerPool({ size: 2, graceMs: 60_000 });
@@ -38,7 +40,8 @@ await run(function* () {
 console.log("done");
 `,
   "runSync() that used toThread()": `
-import { runSync, toThread, workerFunction } from "MOD";
+import { runSync } from "MOD";
+import { toThread, workerFunction } from "THREADS";
 const add = workerFunction("JOBS", "add");
 if (runSync(function* () { return yield* toThread(add, 20, 22); }) !== 42) throw new Error("wrong sum");
 console.log("done");
@@ -53,7 +56,8 @@ function assertExitedPromptly(exit: Exit, what: string): void {
 }
 
 function source(name: string, mod: string): string {
-  return PROGRAMS[name].replace("MOD", mod).replaceAll('"JOBS"', JSON.stringify(JOBS));
+  const threads = mod.replace(/mod\.ts$/, "lib/threads/mod.ts");
+  return PROGRAMS[name].replace("MOD", mod).replace("THREADS", threads).replaceAll('"JOBS"', JSON.stringify(JOBS));
 }
 
 for (const name of Object.keys(PROGRAMS)) {

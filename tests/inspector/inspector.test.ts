@@ -1,7 +1,7 @@
 /** The inspector entry: rendering, driving a virtual loop from its controls, and watching over a BroadcastChannel. */
 
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { Event, EventLoop, fromPromise, Lock, sleep } from "../../mod.ts";
+import { Event, EventLoop, fromPromise, inspect, Lock, sleep } from "../../mod.ts";
 import {
   attachInspector,
   type InspectorClick,
@@ -44,7 +44,7 @@ Deno.test("renderSnapshot shows one row per task, the tree, timers and warnings,
   loop.createTask(lock.acquire(), { name: "<b>bold</b>" });
   loop.createTask(sleep(30), { name: "napper" });
   loop.runOnce();
-  const html = renderSnapshot(loop.inspect(), { title: "demo & co", note: "a note" });
+  const html = renderSnapshot(inspect(loop), { title: "demo & co", note: "a note" });
   assertEquals(html.match(/<tr data-task-id=/g)?.length, 2);
   assertStringIncludes(html, "&lt;b&gt;bold&lt;/b&gt; — waiting on Lock#1");
   assertEquals(html.includes("<b>bold</b>"), false);
@@ -89,14 +89,14 @@ Deno.test("stepping a deadlocked virtual loop pauses with a note; a host wait in
   const element = new FakeElement();
   const inspector = attachInspector(loop, { element, drive: true, intervalMs: 0 });
   element.press("step"); // both park: one on the event, one on the promise (a ref)
-  assertEquals(loop.inspect().refs, 1);
+  assertEquals(inspect(loop).refs, 1);
   element.press("step");
   assertEquals(element.innerHTML.includes("deadlock"), false); // the promise may still wake it
   settle("late");
   await Promise.resolve();
   element.press("step");
   element.press("step");
-  assertEquals([host.done(), loop.inspect().refs], [true, 0]);
+  assertEquals([host.done(), inspect(loop).refs], [true, 0]);
   element.press("step"); // now only the event waiter is left, and nothing can wake it
   assertEquals(inspector.paused, true);
   assertStringIncludes(
@@ -192,7 +192,7 @@ Deno.test("renderSnapshot escapes every value of a forged snapshot, numbers and 
 
 Deno.test("a watcher drops a message that is not a well-formed snapshot", async () => {
   const loop = new EventLoop({ clock: "virtual" });
-  const real = loop.inspect();
+  const real = inspect(loop);
   assertEquals(_isSnapshot(real), true);
   assertEquals(_isSnapshot(JSON.parse(JSON.stringify(real))), true);
   assertEquals(_isSnapshot(forgedSnapshot()), false);

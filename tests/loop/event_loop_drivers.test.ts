@@ -15,13 +15,13 @@ import {
 } from "@std/assert";
 import {
   AtomicsIdle,
-  blockingRefusal,
   CannotBlockError,
   DeadlockError,
   EventLoop,
   InvalidStateError,
   PerformanceClock,
 } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 import { FakeBlockingIdle, FakeHostIdle, ManualClock } from "./_support.ts";
 
 type Log = [string, number][];

@@ -10,14 +10,8 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import {
-  AtomicsIdle,
-  blockingRefusal,
-  CannotBlockError,
-  EventLoop,
-  InvalidStateError,
-  SetTimeoutIdle,
-} from "../../mod.ts";
+import { AtomicsIdle, CannotBlockError, EventLoop, InvalidStateError, SetTimeoutIdle } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 import { collectGarbage, FakeBlockingIdle, FakeHostIdle } from "./_support.ts";
 
 Deno.test("isClosed() is false until close() and true after it", () => {

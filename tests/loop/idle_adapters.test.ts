@@ -9,16 +9,16 @@
 import { assertEquals, assertGreaterOrEqual, assertLess, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   AtomicsIdle,
-  blockingRefusal,
   CannotBlockError,
-  hasMessageChannel,
-  hasSetImmediate,
   type HostIdleAdapter,
   MessageChannelIdle,
   PerformanceClock,
   SetImmediateIdle,
   SetTimeoutIdle,
 } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
+import { hasMessageChannel } from "../../lib/loop/idle/message_channel.ts";
+import { hasSetImmediate } from "../../lib/loop/idle/set_immediate.ts";
 import { sharedCell } from "../../lib/loop/idle/atomics.ts";
 import { hostDelay, ResumeRecorder, within } from "./_support.ts";
 

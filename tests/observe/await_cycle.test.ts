@@ -82,7 +82,7 @@ Deno.test("run() on a two-task cycle rejects with DeadlockError under the defaul
   assertInstanceOf(error, DeadlockError);
   assertEquals(
     error.tree,
-    "main — waiting on task t1\n└── t1 — waiting on task t2\n    └── t2 — waiting on task t1\n        └── cycle: t1 → t2 → t1",
+    "main — waiting on task t1\nt1 — waiting on task t2\nt2 — waiting on task t1\ncycle: t1 → t2 → t1",
   );
   assertEquals(error.tasks.map((task) => String(task)), [
     "<Task cancelled name=main>",

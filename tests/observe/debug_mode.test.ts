@@ -13,6 +13,7 @@ import {
   Event,
   type ExceptionContext,
   getRunningLoop,
+  inspect,
   Lock,
   Queue,
   run,
@@ -209,7 +210,7 @@ Deno.test("a task's creation site is the user's function and line, through creat
     yield* taskGroup(function* inGroup(tg) {
       tg.createTask(sleep(10), { name: "c" }), expected.push(`inGroup (${callerLine()}:`);
       yield* sleep(0);
-      sites = loop.inspect().tasks.filter((task) => task.name.length === 1).map((task) => task.createdAt);
+      sites = inspect(loop).tasks.filter((task) => task.name.length === 1).map((task) => task.createdAt);
     });
     return sites;
   }, { clock: "virtual", debug: true });

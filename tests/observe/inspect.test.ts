@@ -1,7 +1,7 @@
-/** loop.inspect(): a plain, JSON-ready snapshot that equal virtual-time programs reproduce exactly. */
+/** inspect(loop): a plain, JSON-ready snapshot that equal virtual-time programs reproduce exactly. */
 
 import { assertEquals, assertMatch } from "@std/assert";
-import { EventLoop, Lock, type LoopSnapshot, Queue, sleep, taskGroup, type TaskSnapshot } from "../../mod.ts";
+import { EventLoop, inspect, Lock, type LoopSnapshot, Queue, sleep, taskGroup, type TaskSnapshot } from "../../mod.ts";
 import { busyWait } from "../loop/_support.ts";
 import { co, SteppedLoop } from "./_helpers.ts";
 
@@ -19,9 +19,9 @@ function snapshotOfFixedProgram(): LoopSnapshot {
       });
     }),
   );
-  stepped.loop.inspect(); // starts counting steps
+  inspect(stepped.loop); // starts counting steps
   stepped.step(2);
-  const snapshot = stepped.loop.inspect();
+  const snapshot = inspect(stepped.loop);
   stepped.close();
   return snapshot;
 }
@@ -73,9 +73,9 @@ Deno.test("a task that only wakes itself gets the self-wakes warning", () => {
     }),
   );
   stepped.task("sleeper", sleep(1000));
-  stepped.loop.inspect();
+  inspect(stepped.loop);
   stepped.step(30);
-  assertEquals(stepped.loop.inspect().warnings, [{
+  assertEquals(inspect(stepped.loop).warnings, [{
     kind: "self-wakes",
     task: 1,
     message: "task spinner woke itself for 100% of its 30 wake-ups: " +
@@ -92,9 +92,9 @@ Deno.test("a task woken by timers and futures is not spinning", () => {
       for (let i = 0; i < 40; i++) yield* sleep(10);
     }),
   );
-  stepped.loop.inspect();
+  inspect(stepped.loop);
   stepped.step(61); // the first step, then two iterations per sleep: the timer fires, the task steps
-  const snapshot = stepped.loop.inspect();
+  const snapshot = inspect(stepped.loop);
   assertEquals([snapshot.warnings, snapshot.time, snapshot.tasks[0].steps], [[], 300, 31]);
   stepped.close();
 });
@@ -109,9 +109,9 @@ Deno.test("a step longer than a 5 ms slice gets the long-step warning", () => {
       yield* sleep(1000);
     }),
   );
-  stepped.loop.inspect();
+  inspect(stepped.loop);
   stepped.step(2);
-  const [warning] = stepped.loop.inspect().warnings;
+  const [warning] = inspect(stepped.loop).warnings;
   assertEquals([warning.kind, warning.task], ["long-step", 1]);
   assertMatch(warning.message, /^task hog ran \d+\.\d ms in one step without yielding \(longer than a 5 ms slice\)/);
   stepped.close();
@@ -127,13 +127,13 @@ Deno.test("a failed task nobody awaited is warned about until someone retrieves 
     }),
   );
   stepped.step(1);
-  assertEquals(stepped.loop.inspect().warnings, [{
+  assertEquals(inspect(stepped.loop).warnings, [{
     kind: "unretrieved",
     task: null,
     message: "<Task finished name=failing exception=RangeError: boom> failed and nobody retrieved its exception",
   }]);
   failing.exception();
-  assertEquals(stepped.loop.inspect().warnings, []);
+  assertEquals(inspect(stepped.loop).warnings, []);
   stepped.close();
 });
 
@@ -148,7 +148,7 @@ Deno.test("in debug mode, a primitive's wait created and never driven is warned 
     }),
   );
   stepped.step(1);
-  const [warning] = stepped.loop.inspect().warnings;
+  const [warning] = inspect(stepped.loop).warnings;
   assertEquals([warning.kind, warning.task], ["never-driven", null]);
   assertMatch(warning.message, /^Lock\.acquire\(\) was created at .+ but never driven: did you forget `yield\*`\?$/);
   stepped.close();
@@ -163,7 +163,7 @@ Deno.test("inspected from inside a task, the loop is running and so is that task
   const main = loop.createTask(
     co(function* () {
       yield* sleep(5);
-      const snapshot = loop.inspect();
+      const snapshot = inspect(loop);
       seen.push(snapshot.state, snapshot.tasks[0].state, snapshot.iteration);
     }),
     { name: "main" },
@@ -171,7 +171,7 @@ Deno.test("inspected from inside a task, the loop is running and so is that task
   await loop.runUntilComplete(main);
   assertEquals(seen, ["running", "running", 3]); // the timer fires in iteration 2, the task steps in 3
   loop.close();
-  const closed = loop.inspect();
+  const closed = inspect(loop);
   assertEquals([closed.state, closed.tasks, closed.timers], ["closed", [], []]);
 });
 
@@ -188,7 +188,7 @@ async function snapshotOfUnnamedProgram(): Promise<LoopSnapshot> {
   await other.runUntilComplete(sleep(1));
   other.close();
   stepped.step(2);
-  const snapshot = stepped.loop.inspect();
+  const snapshot = inspect(stepped.loop);
   stepped.close();
   return snapshot;
 }

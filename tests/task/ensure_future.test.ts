@@ -5,7 +5,6 @@
 
 import { assertEquals, assertFalse, assertInstanceOf, assertStrictEquals, assertThrows } from "@std/assert";
 import {
-  blockingRefusal,
   CannotBlockError,
   createTask,
   ensureFuture,
@@ -18,6 +17,7 @@ import {
   sleep,
   Task,
 } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 import { caught, untyped } from "./_helpers.ts";
 
 const virtual = { clock: "virtual" } as const;

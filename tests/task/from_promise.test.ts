@@ -14,7 +14,6 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
-  blockingRefusal,
   CancelledError,
   CannotBlockError,
   createTask,
@@ -25,6 +24,7 @@ import {
   runSync,
   sleep,
 } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 import { caught, untyped } from "./_helpers.ts";
 
 function later<T>(ms: number, value: T): Promise<T> {

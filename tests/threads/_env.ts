@@ -6,7 +6,8 @@
  * @module
  */
 
-import { blockingRefusal, workerFunction } from "../../mod.ts";
+import { workerFunction } from "../../lib/threads/mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 import { fixtureUrl } from "./_fixture_url.ts";
 import type * as Jobs from "./_fixtures/jobs.ts";
 

@@ -1,8 +1,6 @@
 import { assert, assertEquals, assertInstanceOf, assertStringIncludes, assertThrows } from "@std/assert";
 import {
   CannotBlockError,
-  Channel,
-  type ChannelEnd,
   createTask,
   InvalidStateError,
   QueueEmpty,
@@ -11,11 +9,9 @@ import {
   runSync,
   sleep,
   TimeoutError,
-  toThread,
   waitFor,
-  workerFunction,
-  WorkerPool,
 } from "../../mod.ts";
+import { Channel, type ChannelEnd, toThread, workerFunction, WorkerPool } from "../../lib/threads/mod.ts";
 import { blockingPool, canBlock, closeOnThreadEnd, hold, sharedMemory } from "./_env.ts";
 import { fixtureUrl } from "./_fixture_url.ts";
 

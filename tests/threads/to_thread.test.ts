@@ -2,20 +2,22 @@ import { assert, assertEquals, assertInstanceOf, assertRejects, assertStringIncl
 import {
   CancelledError,
   CannotBlockError,
-  Channel,
   createTask,
-  defaultWorkerPool,
   gather,
   getRunningLoop,
   InvalidStateError,
   run,
   runSync,
-  setDefaultWorkerPool,
   sleep,
+} from "../../mod.ts";
+import {
+  Channel,
+  defaultWorkerPool,
+  setDefaultWorkerPool,
   toThread,
   workerFunction,
   WorkerPool,
-} from "../../mod.ts";
+} from "../../lib/threads/mod.ts";
 import { blockingPool, canBlock, hold, jobs, sharedMemory } from "./_env.ts";
 
 Deno.test("toThread() runs an exported function in a worker and returns its result", async () => {

@@ -3,16 +3,14 @@ import {
   AtomicsIdle,
   type BlockingIdleAdapter,
   CannotBlockError,
-  Channel,
   EventLoop,
   InvalidStateError,
   run,
   runSync,
   sleep,
   waitFor,
-  type WorkerFunction,
-  WorkerPool,
 } from "../../mod.ts";
+import { Channel, type WorkerFunction, WorkerPool } from "../../lib/threads/mod.ts";
 import { blockingPool, canBlock, hold, jobs, sharedMemory, syncPortRead } from "./_env.ts";
 
 /** How each fatal fixture kills its worker, and what the job's error then says. */

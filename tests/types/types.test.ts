@@ -10,7 +10,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import {
   asCompleted,
-  blockingRefusal,
   type Coro,
   createTask,
   ensureFuture,
@@ -30,6 +29,7 @@ import {
   wait,
   waitFor,
 } from "../../mod.ts";
+import { blockingRefusal } from "../../lib/loop/idle/atomics.ts";
 
 /** A generator function annotated Coro<T>: its return value is the T. */
 function* greet(name: string): Coro<string> {

@@ -36,19 +36,6 @@ export function sharedCell(): Int32Array {
  * throws `TypeError` where it is not (the check precedes the comparison).
  *
  * @returns `null` when this thread may block, else the reason it may not.
- *
- * @example Choosing a driver by whether this thread may block
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { blockingRefusal, run, runSync, sleep } from "yieldio";
- * function* main() {
- *   yield* sleep(1);
- *   return "slept";
- * }
- * // A browser page's main thread may not block: there, run() (host-driven) is the only driver.
- * const result = blockingRefusal() === null ? runSync(main) : await run(main);
- * assertEquals(result, "slept");
- * ```
  */
 export function blockingRefusal(): string | null {
   try {
@@ -68,12 +55,10 @@ export function blockingRefusal(): string | null {
  * @example A blocking loop sleeps for real, then wakes for its timer
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { AtomicsIdle, EventLoop, blockingRefusal, sleep } from "yieldio";
- * if (blockingRefusal() === null) {
- *   const loop = new EventLoop({ idle: new AtomicsIdle() });
- *   assertEquals(loop.runUntilCompleteSync(sleep(2, "woke")), "woke");
- *   loop.close();
- * }
+ * import { AtomicsIdle, EventLoop, sleep } from "yieldio";
+ * const loop = new EventLoop({ idle: new AtomicsIdle() }); // not on a browser page's main thread
+ * assertEquals(loop.runUntilCompleteSync(sleep(2, "woke")), "woke");
+ * loop.close();
  * ```
  */
 export class AtomicsIdle implements BlockingIdleAdapter {

@@ -11,18 +11,6 @@ import { HostIdle, type MacrotaskPoster } from "./host_idle.ts";
 
 /**
  * @returns Whether this runtime has `MessageChannel`.
- *
- * @example An adapter only where its primitive exists
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { EventLoop, hasMessageChannel, MessageChannelIdle } from "yieldio";
- * // The browsers' adapter; Node and Deno default to setImmediate, which does not starve their timers.
- * const loop = hasMessageChannel() ? new EventLoop({ idle: new MessageChannelIdle() }) : new EventLoop();
- * loop.callSoon(() => loop.stop());
- * await loop.runForever();
- * assertEquals(loop.isRunning(), false);
- * loop.close();
- * ```
  */
 export function hasMessageChannel(): boolean {
   return typeof MessageChannel === "function";

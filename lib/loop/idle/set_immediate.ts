@@ -18,17 +18,6 @@ interface ImmediateHost {
 
 /**
  * @returns Whether this runtime has a global `setImmediate`.
- *
- * @example An adapter only where its primitive exists
- * ```ts
- * import { assertEquals } from "@std/assert";
- * import { EventLoop, hasSetImmediate, SetImmediateIdle } from "yieldio";
- * const loop = hasSetImmediate() ? new EventLoop({ idle: new SetImmediateIdle() }) : new EventLoop();
- * loop.callSoon(() => loop.stop());
- * await loop.runForever();
- * assertEquals(loop.isRunning(), false);
- * loop.close();
- * ```
  */
 export function hasSetImmediate(): boolean {
   return typeof (globalThis as Partial<ImmediateHost>).setImmediate === "function";
@@ -41,12 +30,10 @@ export function hasSetImmediate(): boolean {
  * @example Driving a loop with an explicit adapter
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { EventLoop, SetImmediateIdle, hasSetImmediate, sleep } from "yieldio";
- * if (hasSetImmediate()) {
- *   const loop = new EventLoop({ idle: new SetImmediateIdle() });
- *   assertEquals(await loop.runUntilComplete(sleep(1, "woke")), "woke");
- *   loop.close();
- * }
+ * import { EventLoop, SetImmediateIdle, sleep } from "yieldio";
+ * const loop = new EventLoop({ idle: new SetImmediateIdle() }); // Deno and Node have setImmediate
+ * assertEquals(await loop.runUntilComplete(sleep(1, "woke")), "woke");
+ * loop.close();
  * ```
  */
 export class SetImmediateIdle extends HostIdle {

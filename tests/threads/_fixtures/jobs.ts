@@ -5,7 +5,7 @@
  * @module
  */
 
-import { jobSignal } from "../../../mod.ts";
+import { jobSignal } from "../../../lib/threads/mod.ts";
 
 /** Different in every worker: each worker imports this module once. */
 const workerId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;

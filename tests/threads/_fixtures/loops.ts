@@ -5,7 +5,8 @@
  * @module
  */
 
-import { Channel, type ChannelEnd, QueueShutDown, run, runSync, sleep } from "../../../mod.ts";
+import { QueueShutDown, run, runSync, sleep } from "../../../mod.ts";
+import { Channel, type ChannelEnd } from "../../../lib/threads/mod.ts";
 
 /** What the echo loops understand. */
 export type Request = { add: number } | { sleep: number } | "stop";

@@ -17,12 +17,12 @@
  * @module
  */
 
-import { _childrenAwaitedBy, _linkedWaiters } from "./awaited_by.ts";
-import type { EventLoop } from "./event_loop.ts";
-import { Future } from "./future.ts";
-import { Task } from "./task.ts";
-import { _taskCreatedAt } from "./task_debug.ts";
-import { _describeWait } from "./wait_label.ts";
+import { _childrenAwaitedBy, _linkedWaiters } from "../task/awaited_by.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import { Future } from "../task/future.ts";
+import { Task } from "../task/task.ts";
+import { _taskCreatedAt } from "../task/task_debug.ts";
+import { _describeWait } from "../task/wait_label.ts";
 
 /** One pending task as the task tree, the task table and `loop.inspect()` show it: plain, JSON-ready data. */
 export interface TaskRow {

@@ -1,5 +1,5 @@
 /**
- * `loop.inspect()`: a plain, JSON-ready snapshot of a loop — its clock and
+ * `inspect(loop)`: a plain, JSON-ready snapshot of a loop — its clock and
  * counters, the next timers, every pending task with what it waits on and
  * who awaits it, and warnings in the manner of tokio-console's lints. The
  * inspector page renders these snapshots, also when they arrive from a worker
@@ -13,10 +13,11 @@
  * @module
  */
 
-import type { EventLoop } from "./event_loop.ts";
-import { LONG_STEP_MS, SELF_WAKE_MIN, TaskStats } from "./task_stats.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import { _getRunningLoop } from "../task/running_loop.ts";
+import { describeUndriven } from "../task/undriven.ts";
 import { _taskRows, type TaskRow } from "./task_graph.ts";
-import { describeUndriven } from "./undriven.ts";
+import { LONG_STEP_MS, SELF_WAKE_MIN, TaskStats } from "./task_stats.ts";
 
 export type { TaskRow };
 
@@ -51,7 +52,7 @@ export interface InspectWarning {
   message: string;
 }
 
-/** What {@linkcode EventLoop.inspect} returns: plain data, JSON-serializable. */
+/** What {@linkcode inspect} returns: plain data, JSON-serializable. */
 export interface LoopSnapshot {
   /** The loop's time (ms). */
   time: number;
@@ -78,8 +79,43 @@ export interface LoopSnapshot {
 /** A snapshot lists this many timers at most (a program may arm thousands). */
 export const MAX_TIMERS = 50;
 
-/** @internal The snapshot `loop.inspect()` returns; the first call starts counting steps. */
-export function _inspect(loop: EventLoop): LoopSnapshot {
+/**
+ * A plain snapshot of a loop: its time, iteration and ready count, the next
+ * timers, each pending task (per-loop id, name, state, what it waits on,
+ * which tasks await it, steps and busy time) and warnings — a task that only
+ * wakes itself, a step longer than a 5 ms slice, an exception nobody
+ * retrieved, a coroutine never driven. JSON-serializable; equal virtual-time
+ * programs give equal snapshots. The first call also starts counting steps
+ * (an instrument), so counts start then; a loop never inspected pays nothing.
+ *
+ * @param loop The loop to look at (default: the running loop).
+ * @returns The snapshot.
+ * @throws {InvalidStateError} Without a loop argument when no loop is running.
+ *
+ * @example A task blocked on an event, seen from another
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Event, EventLoop, inspect, sleep } from "yieldio";
+ * const loop = new EventLoop({ clock: "virtual" });
+ * const ready = new Event();
+ * loop.createTask(ready.wait(), { name: "waiter" });
+ * await loop.runUntilComplete(sleep(5));
+ * const snapshot = inspect(loop);
+ * assertEquals([snapshot.time, snapshot.tasks.length], [5, 1]);
+ * const { name, state, waitingOn, awaitedBy } = snapshot.tasks[0];
+ * assertEquals({ name, state, waitingOn, awaitedBy }, {
+ *   name: "waiter",
+ *   state: "waiting",
+ *   waitingOn: "Event#1",
+ *   awaitedBy: [],
+ * });
+ * assertEquals(JSON.parse(JSON.stringify(snapshot)), snapshot);
+ * ready.set();
+ * await loop.runUntilComplete(sleep(0));
+ * loop.close();
+ * ```
+ */
+export function inspect(loop: EventLoop = _getRunningLoop("inspect()")): LoopSnapshot {
   const stats = loop.isClosed() ? null : TaskStats.of(loop);
   const pending = loop._pendingTasks();
   const counted = pending.map((task) => stats?.counts(task));
@@ -116,7 +152,7 @@ export function _inspect(loop: EventLoop): LoopSnapshot {
     warnings.push({ kind: "never-driven", task: null, message: describeUndriven(record) });
   }
   const { iteration, ready } = loop._counters();
-  const { timers, refs } = loop.isClosed() ? { timers: [], refs: 0 } : loop._leftovers();
+  const { timers, refs } = loop._leftovers();
   return {
     time: loop.time(),
     iteration,

@@ -13,8 +13,8 @@
  */
 
 import type { Instrument } from "../loop/instruments.ts";
-import type { EventLoop } from "./event_loop.ts";
-import type { Task } from "./task.ts";
+import type { EventLoop } from "../task/event_loop.ts";
+import type { Task } from "../task/task.ts";
 
 /** What {@linkcode TaskStats} knows about one task. */
 export interface TaskCounts {

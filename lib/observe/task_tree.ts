@@ -9,9 +9,9 @@
  * @module
  */
 
-import type { EventLoop } from "./event_loop.ts";
+import type { EventLoop } from "../task/event_loop.ts";
 import { _renderTaskTree } from "./render_tree.ts";
-import { _getRunningLoop } from "./running_loop.ts";
+import { _getRunningLoop } from "../task/running_loop.ts";
 import { _taskRows } from "./task_graph.ts";
 
 /**
