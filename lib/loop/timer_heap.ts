@@ -39,13 +39,15 @@ export interface TimerEntry {
 const MIN_SIZE_TO_COMPACT = 100;
 /** asyncio's `_MIN_CANCELLED_TIMER_HANDLES_FRACTION`: rebuild past this dead share. */
 const CANCELLED_FRACTION_TO_COMPACT = 0.5;
+/** The first storage a heap allocates, at its first push: a loop that arms no timer allocates none. */
 const INITIAL_CAPACITY = 64;
+const NO_KEYS = new Float64Array(0);
 
 /** A min-heap of timer entries keyed by `(when, seq)`. */
 export class TimerHeap<E extends TimerEntry> {
-  #when = new Float64Array(INITIAL_CAPACITY);
-  #seq = new Float64Array(INITIAL_CAPACITY);
-  #entries: (E | undefined)[] = new Array(INITIAL_CAPACITY).fill(undefined);
+  #when = NO_KEYS;
+  #seq = NO_KEYS;
+  #entries: (E | undefined)[] = [];
   #size = 0;
   #cancelled = 0;
 
@@ -116,9 +118,8 @@ export class TimerHeap<E extends TimerEntry> {
   /** Removes every entry (used by `close()`). */
   clear(): void {
     for (let i = 0; i < this.#size; i++) (this.#entries[i] as E)._inHeap = false;
-    this.#when = new Float64Array(INITIAL_CAPACITY);
-    this.#seq = new Float64Array(INITIAL_CAPACITY);
-    this.#entries = new Array(INITIAL_CAPACITY).fill(undefined);
+    this.#when = this.#seq = NO_KEYS;
+    this.#entries = [];
     this.#size = 0;
     this.#cancelled = 0;
   }
@@ -187,7 +188,7 @@ export class TimerHeap<E extends TimerEntry> {
   }
 
   #grow(): void {
-    const capacity = this.#entries.length * 2;
+    const capacity = Math.max(INITIAL_CAPACITY, this.#entries.length * 2);
     const when = new Float64Array(capacity);
     const seq = new Float64Array(capacity);
     when.set(this.#when);

@@ -17,9 +17,16 @@ interface ImmediateHost {
 }
 
 /**
- * @returns Whether this runtime has a global `setImmediate`.
+ * Whether this runtime has a global `setImmediate`, decided without reading
+ * it: Deno defines it as a lazy getter that loads its Node layer (tens of ms
+ * on a first loop), so the adapter reads it only when it first posts, which
+ * a program whose slices never run over may never do.
+ *
+ * @returns Whether `setImmediate` is there (a function, or Deno's lazy getter).
  */
 export function hasSetImmediate(): boolean {
+  const own = Object.getOwnPropertyDescriptor(globalThis, "setImmediate");
+  if (own?.get !== undefined) return true;
   return typeof (globalThis as Partial<ImmediateHost>).setImmediate === "function";
 }
 
