@@ -48,7 +48,7 @@ export { AtomicsIdle } from "./lib/loop/idle/atomics.ts";
 export { MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
 export { SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";
 export { SetTimeoutIdle } from "./lib/loop/idle/set_timeout.ts";
-export { EventLoop, type TaskFactory } from "./lib/task/event_loop.ts";
+export { EventLoop, type SignalName, type TaskFactory } from "./lib/task/event_loop.ts";
 export { type Awaitable, Future, type FutureOptions } from "./lib/task/future.ts";
 export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";

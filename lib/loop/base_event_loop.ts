@@ -96,6 +96,18 @@ export interface EventLoopOptions {
   detectDeadlock?: boolean;
 }
 
+/**
+ * Something that must let go of the host (a signal listener) while a loop
+ * idles owing it nothing: only an event the loop was not told about can wake
+ * it then, and holding on could keep a process from exiting.
+ */
+export interface HostReleaser {
+  /** Let go: the host driver went back to the host owing it nothing. */
+  release(): void;
+  /** Take hold again: the loop woke. */
+  resume(): void;
+}
+
 /** How long a host-driven slice runs iterations before yielding to the host. */
 const SLICE_MS = 5;
 /** A slice reads the real clock once per this many iterations plus callbacks. */
@@ -167,6 +179,10 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   /** Invariant: null until a thread source is added; a loop without one pays a null check per blocking iteration. */
   #inbox: Inbox | null = null;
   #settleRun: ((error: unknown) => void) | null = null;
+  /** What lets go of the host while this loop idles owing it nothing, each with its count of requests; or null. */
+  #releasers: Map<HostReleaser, number> | null = null;
+  /** Invariant: true exactly while the host driver sleeps owing the host nothing and its releasers let go. */
+  #released = false;
   /** Invariant: null while no instrument is installed, so a task step pays one null check for them. */
   _instruments: Instruments | null = null;
   /**
@@ -668,6 +684,7 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   /** One host macrotask's worth of iterations; bound once, handed to the adapter. */
   #slice = (): void => {
     this.#sleeping = false;
+    if (this.#released) this.#resumeReleased();
     if (this.#hostIdleWait !== false) {
       this.#instrument("afterIdleWait", this.#hostIdleWait);
       this.#hostIdleWait = false;
@@ -698,11 +715,20 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     const when = this.#timers.peekWhen();
     const timeout = when === Infinity || this.#virtual ? null : when - this.#clock.now();
     this.#sleeping = true;
+    if (timeout === null && this.#refs === 0 && this.#releasers !== null) {
+      this.#released = true;
+      for (const releaser of this.#releasers.keys()) releaser.release();
+    }
     if (this._instruments !== null) {
       this.#hostIdleWait = timeout;
       this.#instrument("beforeIdleWait", timeout);
     }
     idle.schedule(timeout, this.#slice);
+  }
+
+  #resumeReleased(): void {
+    this.#released = false;
+    for (const releaser of this.#releasers?.keys() ?? []) releaser.resume();
   }
 
   /** Wakes the host driver's adapter: new work arrived while it slept. */
@@ -734,6 +760,7 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     this.#driver = NOT_RUNNING;
     this.#sleeping = false;
     this.#hostIdleWait = false;
+    if (this.#released) this.#resumeReleased();
     runningLoop = null;
   }
 
@@ -926,6 +953,19 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   _addSource(source: InboxSource, add = true): void {
     if (add) (this.#inbox ??= new Inbox()).add(source);
     else this.#inbox?.remove(source);
+  }
+
+  /**
+   * @internal Adds (or, with `add` false, withdraws) one request that
+   * `releaser` let go of the host while this loop idles owing it nothing.
+   */
+  _releaseWhileIdle(releaser: HostReleaser, add: boolean): void {
+    const releasers = this.#releasers ??= new Map();
+    const count = (releasers.get(releaser) ?? 0) + (add ? 1 : -1);
+    if (count > 0) return void releasers.set(releaser, count);
+    releasers.delete(releaser);
+    if (this.#released) releaser.resume(); // it leaves this loop holding on, as it came
+    if (releasers.size === 0) this.#releasers = null;
   }
 
   /** @internal How another thread wakes this loop while a blocking driver runs it; null otherwise. */

@@ -24,12 +24,13 @@ import { BaseEventLoop, type EventLoopOptions } from "../loop/base_event_loop.ts
 import { ensureFuture } from "./ensure_future.ts";
 import { type Awaitable, Future } from "./future.ts";
 import { keepLoopLayouts } from "./layout_keeper.ts";
+import { checkSignal, noSignalsHere, type SignalName, type SignalWatch, watchSignal } from "./signals.ts";
 import { Task, type TaskConstructorOptions, type TaskOptions, wakeTask } from "./task.ts";
 import { describeUndriven, UndrivenTracker } from "./undriven.ts";
 import { _describeWait } from "./wait_label.ts";
 import type { Coro } from "./yield_protocol.ts";
 
-export type { EventLoopOptions };
+export type { EventLoopOptions, SignalName };
 
 /** Replaces `new Task(...)` in `createTask` (asyncio's task factory). */
 export type TaskFactory = <T>(loop: EventLoop, coro: Coro<T>, options: TaskOptions) => Task<T>;
@@ -90,6 +91,8 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
   /** Invariant: tasks made on this loop so far, and the thread-wide number of the last (0 before the first). */
   #tasksMade = 0;
   #lastNumber = 0;
+  /** The signals this loop handles (`addSignalHandler`), or null for none. */
+  #signalHandlers: Map<SignalName, SignalWatch> | null = null;
 
   /**
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
@@ -236,6 +239,8 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
         });
       }
       this._undriven?.clear();
+      for (const watch of this.#signalHandlers?.values() ?? []) watch.stop(); // asyncio: close() removes them
+      this.#signalHandlers = null;
     }
     super.close();
   }
@@ -333,16 +338,27 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
    */
   protected override deadlockError(): Error {
     const tasks = this._pendingTasks();
+    return new DeadlockError(tasks, this._describeTasks(tasks).join("\n"));
+  }
+
+  /**
+   * @internal One line per task, in creation order, with its state or what it
+   * waits on (as the task tree prints them), then a line per await cycle:
+   * what a `DeadlockError` and the SIGQUIT dump say.
+   */
+  _describeTasks(tasks: readonly Task<unknown>[] = this._pendingTasks()): string[] {
     const lines = tasks.map((task) => {
       const cancelling = task.cancelling() > 0 ? " (cancelling)" : "";
-      return `${this._taskLabel(task)} — waiting on ${_describeWait(task._waitingOn()) ?? "nothing"}${cancelling}`;
+      const waiting = task === this._currentTask ? null : _describeWait(task._waitingOn());
+      const state = waiting !== null ? `waiting on ${waiting}` : task === this._currentTask ? "running" : "ready";
+      return `${this._taskLabel(task)} — ${state}${cancelling}`;
     });
     // A task waits on at most one task, so following each chain once finds every cycle in linear time.
     const seen = new Set<unknown>();
     for (const start of tasks) {
       const path: Task<unknown>[] = [];
       let next: unknown = start;
-      for (; next instanceof Task && !seen.has(next); next = next._waitingOn()) {
+      for (; next instanceof Task && !next.done() && !seen.has(next); next = next._waitingOn()) {
         seen.add(next);
         path.push(next);
       }
@@ -351,7 +367,66 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
       const cycle = [...path.slice(at), next as Task<unknown>];
       lines.push(`cycle: ${cycle.map((task) => this._taskLabel(task)).join(" → ")}`);
     }
-    return new DeadlockError(tasks, lines.join("\n"));
+    return lines;
+  }
+
+  /**
+   * Calls `callback(...args)` through this loop each time the process gets
+   * `signal` (asyncio's `add_signal_handler`), replacing this loop's handler
+   * for it, until {@linkcode removeSignalHandler} or `close()`. Deno and Node
+   * main threads only. While a handler is set the runtime's own action (end
+   * the process) does not happen.
+   *
+   * @param signal A signal name such as `"SIGTERM"`, `"SIGHUP"` or `"SIGUSR1"`.
+   * @param callback The function to call.
+   * @param args Its arguments.
+   * @throws {TypeError} When `signal` is not a string or `callback` not a function.
+   * @throws {RangeError} For a name that is no signal a program can catch (`SIGKILL`, `SIGSTOP`).
+   * @throws {InvalidStateError} Where this thread has no signals (browsers, workers), or the loop is closed.
+   *
+   * @example Reloading on SIGHUP
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * import { EventLoop } from "yieldio";
+   * const loop = new EventLoop();
+   * const reloads: string[] = [];
+   * loop.addSignalHandler("SIGHUP", (why: string) => reloads.push(why), "config changed");
+   * assertEquals(loop.removeSignalHandler("SIGHUP"), true);
+   * assertEquals(loop.removeSignalHandler("SIGHUP"), false);
+   * loop.close();
+   * ```
+   */
+  addSignalHandler<A extends unknown[]>(signal: SignalName, callback: (...args: A) => unknown, ...args: A): void {
+    const name = checkSignal(signal, "addSignalHandler");
+    if (typeof callback !== "function") {
+      throw new TypeError(`addSignalHandler expects a function to call, got ${describeValue(callback)}`);
+    }
+    if (this.isClosed()) throw new InvalidStateError("addSignalHandler() on a closed event loop");
+    const watch = watchSignal(this, name, () => {
+      if (!this.isClosed()) this.callSoonThreadsafe(callback, ...args);
+    });
+    if (watch === null) throw noSignalsHere(name);
+    const handlers = this.#signalHandlers ??= new Map();
+    handlers.get(name)?.stop();
+    handlers.set(name, watch);
+  }
+
+  /**
+   * Removes this loop's handler for `signal`: the runtime's own action is
+   * back once no loop and no `run()` handles it.
+   *
+   * @param signal A signal name.
+   * @returns Whether a handler was set.
+   * @throws {TypeError} When `signal` is not a string.
+   * @throws {RangeError} For a name that is no signal a program can catch.
+   */
+  removeSignalHandler(signal: SignalName): boolean {
+    const name = checkSignal(signal, "removeSignalHandler");
+    const watch = this.#signalHandlers?.get(name);
+    if (watch === undefined) return false;
+    watch.stop();
+    this.#signalHandlers?.delete(name);
+    return true;
   }
 }
 

@@ -3,31 +3,44 @@
  * `main` to completion, then cancels whatever tasks are left, lets them finish
  * (their `finally` blocks run), reports errors they raised while shutting
  * down, and closes the loop — which reports exceptions nobody retrieved.
- * In Deno and Node, `run` also turns Ctrl-C into a cancel of `main`
- * (`interrupt.ts`); a blocked thread (`runSync`) cannot hear signals.
+ * In Deno and Node, `run` also turns Ctrl-C (SIGINT) and SIGTERM into a
+ * cancel of `main` and prints the pending tasks on SIGQUIT (`signals.ts`); a
+ * blocked thread (`runSync`) cannot hear signals.
  *
  * @module
  */
 
+import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { _runningLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
 import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
-import { _exitProcess, _watchInterrupt, INTERRUPTED_EXIT_CODE, type InterruptWatch } from "./interrupt.ts";
+import { checkSignal, exitCodeFor, exitProcess, type SignalName, type SignalWatch, watchSignal } from "./signals.ts";
 import type { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
+
+/** The signals that end a program, which `run()` turns into a cancel of `main` unless told otherwise. */
+const ENDING_SIGNALS: readonly SignalName[] = ["SIGINT", "SIGTERM"];
 
 /** Options for {@linkcode run} and {@linkcode runSync}: those of the new loop, and signal handling. */
 export interface RunOptions extends EventLoopOptions {
   /**
-   * `run` in Deno and Node: the first Ctrl-C (SIGINT) cancels `main`, so
-   * every `finally` runs, then the process exits with 130; a second Ctrl-C
-   * exits at once. Default true; `false` leaves SIGINT to the runtime.
-   * Browsers have no signals, and `runSync` blocks the thread that would
-   * hear one: there it does nothing.
+   * `run` in Deno and Node: the first SIGINT (Ctrl-C) or SIGTERM cancels
+   * `main`, so every `finally` runs, then the process exits with 128 + the
+   * signal's number (130, 143); a second signal exits at once. Default true
+   * (SIGINT and SIGTERM); a list of signal names to choose (e.g.
+   * `["SIGINT", "SIGTERM", "SIGHUP"]`); `false` leaves them all to the
+   * runtime. Browsers have no signals, and `runSync` blocks the thread that
+   * would hear one: there it does nothing.
    */
-  handleSignals?: boolean;
+  handleSignals?: boolean | readonly SignalName[];
+  /**
+   * `run` in Deno and Node: SIGQUIT (Ctrl-\) prints the pending tasks and
+   * what each waits on to stderr, and the program goes on, as Go and the JVM
+   * do. Default true.
+   */
+  dumpOnSigquit?: boolean;
 }
 
 /** The program to run: a coroutine, or a function that makes one. */
@@ -60,16 +73,26 @@ export type Main<T> = Coro<T> | (() => Coro<T>);
  */
 export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
   const loop = newLoopFor(main, options, "run()");
-  let interrupt: InterruptWatch | null = null;
+  const watches: SignalWatch[] = [];
+  let interruptedBy: SignalName | null = null;
   let mainFailed = false;
   try {
     const coro = coroutineOf(main, "run()");
     loop._prepareDriver(false); // main's task is made only once the driver can start
     const task = loop.createTask(coro);
-    if (options?.handleSignals !== false) {
-      interrupt = _watchInterrupt(() => {
-        if (!loop.isClosed()) loop.callSoonThreadsafe(() => task.cancel("interrupted (SIGINT)"));
+    for (const signal of signalsToHandle(options?.handleSignals)) {
+      const watch = watchSignal(loop, signal, () => {
+        if (interruptedBy !== null) return exitProcess(exitCodeFor(signal)); // a second signal: now
+        interruptedBy = signal;
+        if (!loop.isClosed()) loop.callSoonThreadsafe(() => task.cancel(`interrupted (${signal})`));
       });
+      if (watch !== null) watches.push(watch);
+    }
+    if (options?.dumpOnSigquit !== false) {
+      const watch = watchSignal(loop, "SIGQUIT", () => {
+        if (!loop.isClosed()) console.error(describeForSigquit(loop));
+      });
+      if (watch !== null) watches.push(watch);
     }
     return await loop.runUntilComplete(task);
   } catch (error) {
@@ -88,11 +111,11 @@ export async function run<T>(main: Main<T>, options?: RunOptions): Promise<T> {
       }
     } finally {
       try {
-        loop.close(); // it may throw (a throwing exception handler): the SIGINT listener must go all the same
+        loop.close(); // it may throw (a throwing exception handler): the signal listeners must go all the same
       } finally {
-        interrupt?.stop();
-        // Every finally has run: now end as an interrupted program does (asyncio raises KeyboardInterrupt).
-        if (interrupt?.interrupted === true) _exitProcess(INTERRUPTED_EXIT_CODE);
+        for (const watch of watches) watch.stop();
+        // Every finally has run: now end as a signalled program does (asyncio raises KeyboardInterrupt).
+        if (interruptedBy !== null) exitProcess(exitCodeFor(interruptedBy));
       }
     }
   }
@@ -151,7 +174,28 @@ function newLoopFor<T>(main: Main<T>, options: RunOptions | undefined, caller: s
     throw new InvalidStateError(`${caller} cannot be called while an event loop is running on this thread`);
   }
   if (typeof main !== "function") checkCoroutine(main, caller);
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`${caller} expects an options object as its second argument, got ${describeValue(options)}`);
+  }
+  signalsToHandle(options?.handleSignals); // checked before a loop exists that a refusal would strand
   return new EventLoop(options);
+}
+
+/** The `handleSignals` option as a list of signals. */
+function signalsToHandle(option: unknown): readonly SignalName[] {
+  if (option === undefined || option === true) return ENDING_SIGNALS;
+  if (option === false) return [];
+  if (!Array.isArray(option)) {
+    throw new TypeError(`handleSignals expects true, false or a list of signal names, got ${describeValue(option)}`);
+  }
+  return option.map((signal) => checkSignal(signal, "handleSignals"));
+}
+
+/** What SIGQUIT prints: the loop's time and each pending task with what it waits on. */
+function describeForSigquit(loop: EventLoop): string {
+  const lines = loop._describeTasks();
+  const count = loop._pendingTasks().length;
+  return [`yieldio: SIGQUIT at t=${loop.time().toFixed(1)} ms; ${count} task(s) pending:`, ...lines].join("\n");
 }
 
 function coroutineOf<T>(main: Main<T>, caller: string): Coro<T> {

@@ -1,0 +1,257 @@
+/**
+ * Signals, for the loops of one thread: `loop.addSignalHandler()` (asyncio's
+ * `add_signal_handler`) and what `run()` does with SIGINT, SIGTERM and
+ * SIGQUIT, over Deno's `addSignalListener` or Node's `process.on`, chosen by
+ * feature test. Browsers and workers have no signals: there every handler is
+ * refused and `run()` watches nothing.
+ *
+ * One host listener per signal per thread, bound on first use and kept until
+ * the last subscriber leaves, serves every loop and every `run()`: a program
+ * that calls `run()` thousands of times binds SIGINT once per stretch of
+ * use, not once per call.
+ *
+ * A listener must never hold a process open. Node's never does; Deno's keeps
+ * a pending top-level `await` from being reported as never resolved, so the
+ * program hangs instead of exiting. So while the running loop goes back to
+ * the host owing it nothing (no timer, no `ref()`, nothing ready: only an
+ * event it was not told about could wake it), the listeners are let go, and
+ * bound again when it wakes.
+ *
+ * @module
+ */
+
+import { describeValue } from "../_describe.ts";
+import { InvalidStateError } from "../errors.ts";
+import type { BaseEventLoop, HostReleaser } from "../loop/base_event_loop.ts";
+
+/** The signals a handler may be added for: those a program can catch on Linux and macOS. */
+export type SignalName =
+  | "SIGHUP"
+  | "SIGINT"
+  | "SIGQUIT"
+  | "SIGTERM"
+  | "SIGUSR1"
+  | "SIGUSR2"
+  | "SIGWINCH"
+  | "SIGCHLD"
+  | "SIGCONT"
+  | "SIGTSTP"
+  | "SIGTTIN"
+  | "SIGTTOU"
+  | "SIGPIPE"
+  | "SIGALRM"
+  | "SIGVTALRM"
+  | "SIGPROF"
+  | "SIGIO"
+  | "SIGURG"
+  | "SIGXCPU"
+  | "SIGXFSZ";
+
+const CATCHABLE: ReadonlySet<string> = new Set<SignalName>([
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGTERM",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGWINCH",
+  "SIGCHLD",
+  "SIGCONT",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGVTALRM",
+  "SIGPROF",
+  "SIGIO",
+  "SIGURG",
+  "SIGXCPU",
+  "SIGXFSZ",
+]);
+
+/** POSIX numbers of the signals `run()` ends a process for (the same on Linux and macOS): exit code 128 + n. */
+const NUMBERS: Readonly<Record<string, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+
+/** The exit code of a process ended by `signal`, as a shell reports it: 128 + its number (130 for SIGINT). */
+export function exitCodeFor(signal: SignalName): number {
+  return 128 + (NUMBERS[signal] ?? 0);
+}
+
+/**
+ * @returns `signal` as a {@linkcode SignalName}.
+ * @throws {TypeError} When it is not a string.
+ * @throws {RangeError} When it names no signal a program can catch (`SIGKILL` and `SIGSTOP` cannot be).
+ */
+export function checkSignal(signal: unknown, caller: string): SignalName {
+  if (typeof signal !== "string") {
+    throw new TypeError(`${caller} expects a signal name such as "SIGTERM", got ${describeValue(signal)}`);
+  }
+  if (!CATCHABLE.has(signal)) {
+    const why = signal === "SIGKILL" || signal === "SIGSTOP" ? "can never be caught" : "is not a signal it handles";
+    throw new RangeError(`${caller}: ${JSON.stringify(signal)} ${why}; use one of ${[...CATCHABLE].join(", ")}`);
+  }
+  return signal as SignalName;
+}
+
+/** What the watcher needs from the host. */
+interface SignalHost {
+  on(signal: SignalName, listener: () => void): void;
+  off(signal: SignalName, listener: () => void): void;
+  exit(code: number): void;
+}
+
+interface DenoSignals {
+  addSignalListener(signal: SignalName, listener: () => void): void;
+  removeSignalListener(signal: SignalName, listener: () => void): void;
+  exit(code: number): never;
+}
+
+interface NodeProcess {
+  versions?: { node?: string };
+  on(event: SignalName, listener: () => void): unknown;
+  off(event: SignalName, listener: () => void): unknown;
+  exit(code: number): never;
+}
+
+/** `undefined` until probed; `null` where this thread has no signals. */
+let host: SignalHost | null | undefined;
+
+function signalHost(): SignalHost | null {
+  if (host !== undefined) return host;
+  const deno = (globalThis as { Deno?: Partial<DenoSignals> }).Deno;
+  const process = (globalThis as { process?: Partial<NodeProcess> }).process;
+  if (typeof deno?.addSignalListener === "function" && typeof deno.exit === "function") {
+    const signals = deno as DenoSignals;
+    host = {
+      on: (signal, listener) => signals.addSignalListener(signal, listener),
+      off: (signal, listener) => signals.removeSignalListener(signal, listener),
+      exit: (code) => signals.exit(code),
+    };
+  } else if (typeof process?.versions?.node === "string" && typeof process.on === "function") {
+    const node = process as NodeProcess;
+    host = {
+      on: (signal, listener) => node.on(signal, listener),
+      off: (signal, listener) => node.off(signal, listener),
+      exit: (code) => node.exit(code),
+    };
+  } else {
+    host = null;
+  }
+  return host;
+}
+
+/** One signal's host listener and who is subscribed to it. */
+interface Binding {
+  readonly signal: SignalName;
+  /** Subscribers, in the order they came; each is called in the host's context. */
+  readonly subscribers: Set<() => void>;
+  readonly listener: () => void;
+  /** Whether the host listener is bound now (it is let go while the running loop idles owing nothing). */
+  bound: boolean;
+}
+
+const bindings = new Map<SignalName, Binding>();
+/** Invariant: true while a loop that owes the host nothing asked the listeners to let go. */
+let released = false;
+
+/** Let go of the host listeners while a loop idles owing nothing, and take them back when it wakes. */
+const releaser: HostReleaser = {
+  release(): void {
+    released = true;
+    for (const binding of bindings.values()) unbind(binding);
+  },
+  resume(): void {
+    released = false;
+    for (const binding of bindings.values()) bind(binding);
+  },
+};
+
+function bind(binding: Binding): void {
+  if (binding.bound || released) return;
+  (host as SignalHost).on(binding.signal, binding.listener);
+  binding.bound = true;
+}
+
+function unbind(binding: Binding): void {
+  if (!binding.bound) return;
+  (host as SignalHost).off(binding.signal, binding.listener);
+  binding.bound = false;
+}
+
+/** A subscription made by {@linkcode watchSignal}. */
+export interface SignalWatch {
+  /** Unsubscribes; idempotent. */
+  stop(): void;
+}
+
+/**
+ * Calls `listener` in the host's context each time `signal` arrives, until
+ * stopped, while `loop` lets the listeners go whenever it idles owing the
+ * host nothing. For `run()`, which must act even while a task hogs the
+ * thread (a second Ctrl-C exits at once), and for `addSignalHandler`, which
+ * hands each signal to its loop.
+ *
+ * @returns The subscription, or null where this thread has no signals (browsers, workers).
+ */
+export function watchSignal(
+  loop: Pick<BaseEventLoop, "_releaseWhileIdle">,
+  signal: SignalName,
+  listener: () => void,
+): SignalWatch | null {
+  const signals = signalHost();
+  if (signals === null) return null;
+  let binding = bindings.get(signal);
+  if (binding === undefined) {
+    const subscribers = new Set<() => void>();
+    binding = {
+      signal,
+      subscribers,
+      bound: false,
+      listener: () => {
+        for (const subscriber of [...subscribers]) subscriber();
+      },
+    };
+    try {
+      signals.on(signal, binding.listener); // a probe: Deno refuses signals inside a worker
+    } catch {
+      return null;
+    }
+    binding.bound = true;
+    if (released) unbind(binding);
+    bindings.set(signal, binding);
+  }
+  // A function of its own per subscription: the same listener may subscribe twice.
+  const subscriber = (): void => listener();
+  binding.subscribers.add(subscriber);
+  loop._releaseWhileIdle(releaser, true);
+  let active = true;
+  const own = binding;
+  return {
+    stop(): void {
+      if (!active) return;
+      active = false;
+      own.subscribers.delete(subscriber);
+      loop._releaseWhileIdle(releaser, false);
+      if (own.subscribers.size > 0) return;
+      unbind(own);
+      bindings.delete(own.signal);
+    },
+  };
+}
+
+/** Ends the process with `code`, where there is a process. */
+export function exitProcess(code: number): void {
+  signalHost()?.exit(code);
+}
+
+/**
+ * The refusal where this thread has no signals.
+ * @returns The error `addSignalHandler` throws.
+ */
+export function noSignalsHere(signal: SignalName): InvalidStateError {
+  return new InvalidStateError(
+    `addSignalHandler(${JSON.stringify(signal)}): this thread has no signals ` +
+      "(only Deno's and Node's main threads do; browsers and workers never receive one)",
+  );
+}
