@@ -282,9 +282,10 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
     return task._givenName() ?? `Task-${this._taskId(task)}`;
   }
 
-  /** @internal Unlinks a finished task. */
+  /** @internal Unlinks a finished task; a no-op for one already unlinked. */
   _taskFinished(task: Task<unknown>): void {
     const prev = task._prevTask, next = task._nextTask;
+    if (prev === null && this.#firstTask !== task) return;
     if (prev === null) this.#firstTask = next;
     else prev._nextTask = next;
     if (next === null) this.#lastTask = prev;

@@ -17,7 +17,7 @@ import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
 import { checkSignal, exitCodeFor, exitProcess, type SignalName, type SignalWatch, watchSignal } from "./signals.ts";
-import type { Task } from "./task.ts";
+import { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 /** The signals that end a program, which `run()` turns into a cancel of `main` unless told otherwise. */
@@ -211,10 +211,8 @@ function cancelLeftovers(loop: EventLoop): { tasks: Task<unknown>[]; done: Futur
   if (tasks.length === 0) return null;
   const done = loop.createFuture<void>();
   const countdown = { left: tasks.length, done };
-  for (const task of tasks) {
-    task.cancel();
-    task._addCallback(countDown, countdown);
-  }
+  Task._cancelEach(tasks);
+  for (const task of tasks) task._addCallback(countDown, countdown);
   return { tasks, done };
 }
 

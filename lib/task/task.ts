@@ -116,6 +116,15 @@ function withForwarding(state: number, on: boolean): number {
 const NOTHING: unique symbol = Symbol("nothing");
 /** Tasks made so far in this thread: `Task-N` names (asyncio's counter); loops number their own tasks too. */
 let taskCounter = 0;
+/**
+ * How deep eager starts may nest (a coroutine that eagerly starts one that
+ * eagerly starts another…) before a task starts lazily instead: each level
+ * costs several stack frames on its creator's stack, and at about a thousand
+ * levels the stack runs out inside the steps' own bookkeeping.
+ */
+const MAX_EAGER_DEPTH = 100;
+/** Eager first steps in progress on this thread, one inside the other. */
+let eagerDepth = 0;
 
 /**
  * A coroutine running on the loop; a {@linkcode Future} of its return value.
@@ -172,7 +181,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     loop._taskStarted(this);
     loop._instruments?.call("taskSpawned", this);
     if (signal !== undefined) Task.#linkSignal(this, signal);
-    if (options?.eager === true && loop.isRunning()) this._step(NOTHING);
+    if (options?.eager === true && loop.isRunning()) Task.#startEagerly(this);
     else this._wakeSoon();
   }
 
@@ -188,26 +197,74 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * @returns `false` when the task is done (or passing this cancel on, in a cycle), else `true`.
    */
   override cancel(message?: string): boolean {
-    this._markSeen();
-    if (this.done() || forwarding(this.#cancel)) return false;
-    this.#cancel = withRequest(this.#cancel);
-    if (message !== undefined) Task.#extrasOf(this).cancelMessage = message; // for the signal, now or later
-    const abort = Task.#extras(this)?.abort;
-    if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
-    const waitingOn = this.#waitingOn;
-    if (waitingOn !== null) {
-      this.#cancel = withForwarding(this.#cancel, true);
-      let passedOn = false;
-      try {
-        passedOn = waitingOn.cancel(message);
-      } finally {
-        this.#cancel = withForwarding(this.#cancel, false);
+    // Iterative: cancelling the head of a chain of tasks, each awaiting the next, walks the chain once, where
+    // a recursive cancel would overflow the stack at a depth of some thousands. Down the chain, each task
+    // counts the request and marks itself as passing it on, until a task that waits on nothing or on a
+    // future or timer (which is cancelled); back up, each learns whether what it awaits took the cancel,
+    // exactly as the recursive definition (asyncio's) would return it.
+    const chain: Task<unknown>[] = [];
+    let passedOn = false;
+    try {
+      for (let task: Task<unknown> = this; Task.#request(task, message);) {
+        const waitingOn = task.#waitingOn;
+        if (waitingOn === null) {
+          task.#cancel = withMustCancel(task.#cancel, true);
+          passedOn = true;
+          break;
+        }
+        task.#cancel = withForwarding(task.#cancel, true);
+        chain.push(task);
+        if (!(waitingOn instanceof Task)) {
+          passedOn = waitingOn.cancel(message);
+          break;
+        }
+        task = waitingOn;
       }
-      if (passedOn) return true;
-      if (waitingOn instanceof Task && !waitingOn.done()) return Task.#leaveCycle(this, waitingOn);
+    } finally {
+      for (const task of chain) task.#cancel = withForwarding(task.#cancel, false);
     }
-    this.#cancel = withMustCancel(this.#cancel, true);
-    return true;
+    for (let i = chain.length - 1; i >= 0 && !passedOn; i--) {
+      const task = chain[i], waitingOn = task.#waitingOn;
+      if (waitingOn instanceof Task && !waitingOn.done()) Task.#leaveCycle(task, waitingOn);
+      else task.#cancel = withMustCancel(task.#cancel, true);
+      passedOn = true;
+    }
+    return passedOn;
+  }
+
+  /**
+   * @internal Cancels each of `tasks` once, in linear time: `run()`'s
+   * shutdown. A task that awaits another of them is not passed on to it (that
+   * one gets its own cancel): it takes its cancel at its next step, when the
+   * task it awaits has finished. Cancelling each of a chain of n tasks
+   * through the chain would cost n²/2 steps.
+   */
+  static _cancelEach(tasks: readonly Task<unknown>[], message?: string): void {
+    const cancelled = new Set<Task<unknown>>(tasks);
+    for (const task of tasks) {
+      const awaited = task.#waitingOn;
+      if (!(awaited instanceof Task && cancelled.has(awaited) && !awaited.done())) task.cancel(message);
+      else if (Task.#request(task, message)) task.#cancel = withMustCancel(task.#cancel, true);
+    }
+    // A cycle of tasks awaiting each other has no end for a cancel to reach: one of them stops waiting, as when a
+    // cancel comes back round, and takes its cancel at its own step, which unwinds the rest. Each task is
+    // followed once, so this too is linear.
+    const followed = new Set<Task<unknown>>();
+    for (const start of tasks) {
+      const path: Task<unknown>[] = [];
+      let next: unknown = start;
+      for (
+        ;
+        next instanceof Task && cancelled.has(next) && !next.done() && !followed.has(next);
+        next = next.#waitingOn
+      ) {
+        followed.add(next);
+        path.push(next);
+      }
+      if (path.length > 0 && path.indexOf(next as Task<unknown>) >= 0) {
+        Task.#leaveCycle(path[path.length - 1], next as Task<unknown>);
+      }
+    }
   }
 
   /** @returns How many cancellation requests are pending (asyncio 3.11+). */
@@ -311,9 +368,14 @@ export class Task<T> extends Future<T> implements SleepingTask {
     const instruments = loop._instruments; // the one check a step pays when nothing observes it
     if (instruments !== null) instruments.call("beforeTaskStep", this);
     loop._currentTask = this;
-    let step: IteratorResult<unknown, T>;
+    let step: IteratorResult<unknown, T> | undefined, done: boolean | undefined, value: unknown;
     try {
       step = thrown === NOTHING ? this.#coro.next() : this.#coro.throw(thrown);
+      // What the step gave is read before anything else runs: an instrument's hook may start an eager task,
+      // whose steps reuse the shared markers (yield_protocol.ts).
+      if (typeof step !== "object" || step === null) throw new TypeError(notAResult(this.#coro, step));
+      done = step.done;
+      value = step.value; // before the markers are cleared: a sleep() driven directly returns AWAIT_DONE itself
     } catch (error) {
       loop._currentTask = outer;
       AWAIT_DONE.value = undefined;
@@ -321,33 +383,49 @@ export class Task<T> extends Future<T> implements SleepingTask {
       Task.#finishWithError(this, error);
       return;
     }
+    if (step === AWAIT_FUTURE) AWAIT_FUTURE.value = null;
+    else if (step === AWAIT_TIMER) AWAIT_TIMER.value = null;
+    AWAIT_DONE.value = undefined;
     loop._currentTask = outer;
     if (instruments !== null) instruments.call("afterTaskStep", this);
-    if (step.done === true) {
-      const value = step.value; // read before clearing: a sleep() driven directly returns AWAIT_DONE itself
-      AWAIT_DONE.value = undefined;
-      Task.#finishWithResult(this, value);
-      return;
-    }
-    AWAIT_DONE.value = undefined;
-    if (step === AWAIT_FUTURE) {
-      const future = AWAIT_FUTURE.value as Future<unknown>;
-      AWAIT_FUTURE.value = null;
-      Task.#waitOn(this, future, loop);
+    if (done === true) {
+      Task.#finishWithResult(this, value as T);
+    } else if (step === AWAIT_FUTURE) {
+      Task.#waitOn(this, value as Future<unknown>, loop);
     } else if (step === AWAIT_TIMER) {
-      const timer = AWAIT_TIMER.value as TimerWait;
-      AWAIT_TIMER.value = null;
+      const timer = value as TimerWait;
       timer._arm(this);
       this.#waitingOn = timer;
       Task.#deliverPendingCancel(this, timer);
-    } else if (step.value === undefined) {
+    } else if (value === undefined) {
       this._wakeSoon(); // a bare yield: back in the next iteration
     } else {
-      Task.#throwInSoon(this, new TypeError(badYieldMessage(step.value)));
+      Task.#throwInSoon(this, new TypeError(badYieldMessage(value)));
     }
   }
 
   // Helpers are static: a private instance method would add a brand slot (8 bytes) to every task.
+
+  /**
+   * The first step, inside `createTask` and on its caller's stack; past
+   * {@linkcode MAX_EAGER_DEPTH} nested eager starts, the next iteration's, as
+   * a lazy task's, so recursion through eager starts cannot exhaust the
+   * stack. Whatever the step throws (it catches what the coroutine throws)
+   * finishes the task with that error, and a finished task always leaves the
+   * loop's list of pending ones.
+   */
+  static #startEagerly(task: Task<unknown>): void {
+    if (eagerDepth >= MAX_EAGER_DEPTH) return task._wakeSoon();
+    eagerDepth++;
+    try {
+      task._step(NOTHING);
+    } catch (error) {
+      if (!task.done()) Task.#finishWithError(task, error);
+      else task.getLoop()._taskFinished(task); // done, but its bookkeeping was cut short
+    } finally {
+      eagerDepth--;
+    }
+  }
 
   static #waitOn(task: Task<unknown>, future: Future<unknown>, loop: EventLoop): void {
     if (future.getLoop() !== loop) {
@@ -361,13 +439,27 @@ export class Task<T> extends Future<T> implements SleepingTask {
     }
   }
 
+  /**
+   * One cancel request for `task`: counted, its message kept, its signal
+   * aborted. False when it cannot take one: it is done, or is passing one on
+   * already (the cancel came back round an await cycle).
+   */
+  static #request(task: Task<unknown>, message: string | undefined): boolean {
+    task._markSeen();
+    if (task.done() || forwarding(task.#cancel)) return false;
+    task.#cancel = withRequest(task.#cancel);
+    if (message !== undefined) Task.#extrasOf(task).cancelMessage = message; // for the signal, now or later
+    const abort = Task.#extras(task)?.abort;
+    if (abort != null && !abort.signal.aborted) abort.abort(new CancelledError(message));
+    return true;
+  }
+
   /** A cancel came back round an await cycle: `task` stops waiting on `awaited` and is cancelled at its own step. */
-  static #leaveCycle(task: Task<unknown>, awaited: Task<unknown>): boolean {
+  static #leaveCycle(task: Task<unknown>, awaited: Task<unknown>): void {
     awaited._removeWaiter(task); // a second cancel then finds the step queued, not a wait (the invariant holds)
     task.#waitingOn = null;
     task.#cancel = withMustCancel(task.#cancel, true);
     task._wakeSoon();
-    return true;
   }
 
   /** A cancel requested while the task was running goes to what it now waits on. */
@@ -469,6 +561,12 @@ export function wakeTask(task: Task<unknown>): void {
 
 function throwIntoTask(pending: { task: Task<unknown>; error: Error }): void {
   pending.task._step(pending.error);
+}
+
+/** The error for a coroutine whose `next()` or `throw()` gave something that is not an iterator result. */
+function notAResult(coro: unknown, step: unknown): string {
+  return `a task's coroutine, ${describeValue(coro)}, answered next() with ${describeValue(step)}; ` +
+    "a coroutine must return iterator results ({ done, value }), as every generator does";
 }
 
 /** An abort reason as a cancel message: its message when it is an Error, else the value as text. */

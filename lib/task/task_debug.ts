@@ -1,6 +1,7 @@
 /**
  * What debug mode adds to a task, kept off the Task object: where it was
- * created, and an async stack for DevTools.
+ * created, an async stack for DevTools, and a refusal of a coroutine that a
+ * task already drives or drove.
  *
  * JavaScript stacks stop at the task's step — the loop, not the code that
  * spawned the task, is what resumed it. `console.createTask(name)` (Chrome,
@@ -17,6 +18,7 @@
  */
 
 import { creationSite } from "../_creation_site.ts";
+import { describeValue } from "../_describe.ts";
 import type { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
 
@@ -26,6 +28,13 @@ interface ConsoleTask {
 }
 
 const sites = new WeakMap<Task<unknown>, string>();
+/**
+ * The task each coroutine was handed to, in debug mode. Outside debug mode a
+ * generator handed to a second task goes unnoticed: JavaScript cannot tell a
+ * fresh generator from a finished one, and marking every coroutine would
+ * cost each task about 40 bytes.
+ */
+const drivers = new WeakMap<object, Task<unknown>>();
 
 /**
  * In a bundle: the yieldio functions that may stand between user code and
@@ -41,6 +50,15 @@ const TASK_ENTRIES =
  * no `console.createTask`).
  */
 export function _debugTask<T>(task: Task<T>, coro: Coro<T>): Coro<T> {
+  const driver = drivers.get(coro);
+  if (driver !== undefined) {
+    const how = driver.done() ? "drove it to its end" : "drives it";
+    throw new TypeError(
+      `${describeValue(coro)} was handed to a second task: ${driver} ${how}; a coroutine runs in one task ` +
+        "(call its generator function again for a fresh one)",
+    );
+  }
+  drivers.set(coro, task);
   const site = creationSite(1, TASK_ENTRIES); // new Task → _debugTask → creationSite
   if (site !== undefined) sites.set(task, site);
   // Looked up per task, not once: a host (or a test) may install it after this module loaded.
