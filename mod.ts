@@ -33,6 +33,7 @@ export {
   QueueShutDown,
   TimeoutError,
 } from "./lib/errors.ts";
+export { type ErrorClass, type ExceptionCondition, rethrowCancellation } from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export { defaultExceptionHandler, type ExceptionContext } from "./lib/loop/base_event_loop.ts";

@@ -69,6 +69,7 @@ const EXPECTED = [
   "hasSetImmediate",
   "jobSignal",
   "printCallGraph",
+  "rethrowCancellation",
   "run",
   "runSync",
   "setDefaultWorkerPool",
