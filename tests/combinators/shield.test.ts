@@ -87,38 +87,118 @@ Deno.test("a coroutine is wrapped in a task that survives the shield's cancellat
   assertEquals(out, [["CancelledError", 10], ["coroutine finished", 50]]);
 });
 
-Deno.test("after the shield is cancelled, an inner failure nobody awaits is reported once", async () => {
+/** How a report reads: [message, the error's message, whether it names `future`]. */
+function reportsAbout(reports: ExceptionContext[], future: unknown): unknown[] {
+  return reports.map((r) => [r.message, (r.exception as Error).message, r.future === future]);
+}
+
+Deno.test("after the shield is cancelled, an inner failure is reported at once, not when the loop closes", async () => {
   let reports: ExceptionContext[] = [];
   let inner: Task<never> | null = null;
+  let seenAt30: unknown[] = [];
   await run(function* () {
     reports = recordExceptions(getRunningLoop());
     inner = createTask(failAfter(30, "unwatched"));
     const outer = shield(inner);
     getRunningLoop().callLater(10, () => outer.cancel());
     yield* caught(outer);
+    yield* sleep(21); // inner fails at 30; its report is the next iteration's callback
+    seenAt30 = reportsAbout(reports, inner);
     yield* sleep(50);
   }, virtual);
-  assertEquals(reports.map((r) => [r.message, (r.exception as Error).message, r.future === inner]), [
-    ["Task exception was never retrieved", "unwatched", true],
-  ]);
+  assertEquals(seenAt30, [["Error exception in shielded future", "unwatched", true]]);
+  assertEquals(reportsAbout(reports, inner), seenAt30); // retrieved by the report: nothing more at close
 });
 
-Deno.test("inner failure and outer cancel in the same iteration: the failure is marked retrieved, not reported", async () => {
+Deno.test("a cancelled shield whose inner future then succeeds reports nothing (test_shield_cancel_outer_result)", async () => {
   let reports: ExceptionContext[] = [];
   await run(function* () {
     const loop = getRunningLoop();
     reports = recordExceptions(loop);
     const inner = loop.createFuture<number>();
     const outer = shield(inner);
-    loop.callLater(10, () => {
-      inner.setException(new Error("raced"));
-      outer.cancel(); // both done-callbacks are now queued
-    });
-    const error = yield* caught(outer);
-    assertEquals([error instanceof CancelledError, now()], [true, 10]);
-    yield* sleep(10);
+    yield;
+    outer.cancel();
+    yield;
+    inner.setResult(1);
+    yield;
+    yield;
   }, virtual);
   assertEquals(reports, []);
+});
+
+Deno.test("a cancelled shield whose inner future then fails reports it once (test_shield_cancel_outer_exception)", async () => {
+  let reports: ExceptionContext[] = [];
+  let inner: unknown = null;
+  await run(function* () {
+    const loop = getRunningLoop();
+    reports = recordExceptions(loop);
+    const fut = loop.createFuture<number>();
+    inner = fut;
+    const outer = shield(fut);
+    yield;
+    outer.cancel();
+    yield;
+    fut.setException(new Error("foo"));
+    yield;
+    yield;
+  }, virtual);
+  assertEquals(reportsAbout(reports, inner), [["Error exception in shielded future", "foo", true]]);
+});
+
+Deno.test("two cancelled shields of one inner future report its failure once (test_shield_duplicate_log_once)", async () => {
+  let reports: ExceptionContext[] = [];
+  let inner: unknown = null;
+  await run(function* () {
+    const loop = getRunningLoop();
+    reports = recordExceptions(loop);
+    const fut = loop.createFuture<number>();
+    inner = fut;
+    for (let i = 0; i < 2; i++) {
+      const outer = shield(fut);
+      yield;
+      outer.cancel();
+      yield;
+    }
+    fut.setException(new RangeError("foo"));
+    yield;
+    yield;
+  }, virtual);
+  assertEquals(reportsAbout(reports, inner), [["RangeError exception in shielded future", "foo", true]]);
+});
+
+Deno.test("inner failure and outer cancel in the same iteration: the failure is reported once, straight away", async () => {
+  for (const withEarlierShield of [false, true]) {
+    let reports: ExceptionContext[] = [];
+    let inner: unknown = null;
+    let seenAt10: unknown[] = [];
+    await run(function* () {
+      const loop = getRunningLoop();
+      reports = recordExceptions(loop);
+      const fut = loop.createFuture<number>();
+      inner = fut;
+      if (withEarlierShield) {
+        const earlier = shield(fut); // cancelled long before: leaves the one reporter on fut
+        loop.callLater(1, () => earlier.cancel());
+      }
+      const outer = shield(fut);
+      loop.callLater(10, () => {
+        fut.setException(new Error("raced"));
+        outer.cancel(); // both done-callbacks are now queued
+      });
+      const error = yield* caught(outer);
+      assertEquals([error instanceof CancelledError, now()], [true, 10]);
+      yield;
+      seenAt10 = reportsAbout(reports, inner);
+      yield* sleep(10);
+    }, virtual);
+    assertEquals(
+      seenAt10,
+      [["Error exception in shielded future", "raced", true]],
+      `earlier shield: ${withEarlierShield}`,
+    );
+    assertEquals(reportsAbout(reports, inner), seenAt10);
+  }
 });
 
 Deno.test("a promise can be shielded", async () => {
