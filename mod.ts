@@ -65,6 +65,7 @@ export { Queue } from "./lib/sync/queue.ts";
 export { PriorityQueue } from "./lib/sync/priority_queue.ts";
 export { LifoQueue } from "./lib/sync/lifo_queue.ts";
 export { asCompleted, type AsCompletedOptions } from "./lib/combinators/as_completed.ts";
+export type { AsCompletedIterator } from "./lib/combinators/as_completed.ts";
 export {
   gather,
   type GatherOptions,
