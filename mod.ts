@@ -74,6 +74,7 @@ export {
   type ResultOf,
 } from "./lib/combinators/gather.ts";
 export { shield } from "./lib/combinators/shield.ts";
+export { staggeredRace, type StaggeredRaceResult } from "./lib/combinators/staggered_race.ts";
 export { TaskGroup, taskGroup } from "./lib/combinators/task_group.ts";
 export { Timeout, timeout, timeoutAt } from "./lib/combinators/timeout.ts";
 export {

@@ -75,6 +75,7 @@ const EXPECTED = [
   "setDefaultWorkerPool",
   "shield",
   "sleep",
+  "staggeredRace",
   "taskGroup",
   "timeout",
   "timeoutAt",

@@ -18,34 +18,15 @@ import {
   CancelledError,
   type Coro,
   currentTask,
-  type EventLoop,
   ExceptionGroup,
   getRunningLoop,
   InvalidStateError,
-  run,
   sleep,
-  Task,
   TaskGroup,
   taskGroup,
-  type TaskOptions,
 } from "../../mod.ts";
 import { caught } from "../task/_helpers.ts";
-import { now } from "./_helpers.ts";
-
-type Mode = "lazy" | "eager";
-const MODES: readonly Mode[] = ["lazy", "eager"];
-
-/** Runs `main` on virtual time; in eager mode every task the loop makes starts eagerly. */
-function runIn<T>(mode: Mode, main: () => Coro<T>): Promise<T> {
-  return run(function* () {
-    if (mode === "eager") {
-      getRunningLoop().setTaskFactory(<U>(loop: EventLoop, coro: Coro<U>, options: TaskOptions) =>
-        new Task(coro, { ...options, loop, eager: true })
-      );
-    }
-    return yield* main();
-  }, { clock: "virtual" });
-}
+import { now, runIn, TASK_MODES } from "./_helpers.ts";
 
 /** Sleeps `ms`, logging a cancellation with the time; `cleanupMs` of sleep in its finally. */
 function* child(ms: number, name: string, log: unknown[], cleanupMs = 0): Coro<string> {
@@ -77,7 +58,7 @@ function messages(group: unknown): unknown[] {
   return group.exceptions.map((e) => e instanceof ExceptionGroup ? messages(e) : (e as Error).message);
 }
 
-for (const mode of MODES) {
+for (const mode of TASK_MODES) {
   Deno.test(`cancel() cancels the children and the body; the block exits quietly, cancelling() as on entry (${mode})`, async () => {
     const out = await runIn(mode, function* () {
       const log: unknown[] = [];
