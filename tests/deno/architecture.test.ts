@@ -23,6 +23,7 @@
  * | `lib/observe/**`             | observe, task, loop, root                     |
  * | `lib/inspector/**` (an entry) | inspector, observe, task, loop, root         |
  * | `lib/testing/**` (an entry)  | testing, task, loop, root                     |
+ * | `lib/lint/**` (an entry)     | lint only: the lint plugin loads without the library |
  * | `mod.ts`                     | anything under lib/                           |
  *
  * `lib/testing/` is the testing kit, a second entry (`./testing` in
@@ -263,6 +264,7 @@ type Layer =
   | "observe"
   | "inspector"
   | "testing"
+  | "lint"
   | "entry"
   | `unknown ${string}`;
 
@@ -272,7 +274,7 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing"].includes(folder)) {
+  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint"].includes(folder)) {
     return folder as Layer;
   }
   return `unknown lib/${folder}/`;
@@ -290,6 +292,8 @@ const ALLOWED: Record<string, readonly Layer[]> = {
   inspector: ["root", "loop", "task", "observe", "inspector"],
   // The testing kit is an entry too (deno.json's "./testing"): nothing else imports it.
   testing: ["root", "loop", "task", "testing"],
+  // The lint plugin is an entry too (deno.json's "./lint"), loaded by `deno lint`: it imports nothing else.
+  lint: ["lint"],
   entry: ["root", "loop", "task", "combinators", "sync", "threads", "observe"],
 };
 
@@ -613,6 +617,12 @@ Deno.test("mod.ts never re-exports a _-prefixed private file", () => {
 
 Deno.test("the testing kit's entry, lib/testing/mod.ts, is a doc comment plus export lines and re-exports no private file", () => {
   const entry = tree.find((f) => f.path === "lib/testing/mod.ts")!;
+  assertEquals(entryViolations(entry.text, entry.path), []);
+  assertEquals(privateReexports(entry), []);
+});
+
+Deno.test("the lint plugin's entry, lib/lint/mod.ts, is a doc comment plus export lines and re-exports no private file", () => {
+  const entry = tree.find((f) => f.path === "lib/lint/mod.ts")!;
   assertEquals(entryViolations(entry.text, entry.path), []);
   assertEquals(privateReexports(entry), []);
 });
