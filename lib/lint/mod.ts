@@ -1,8 +1,11 @@
 /**
- * yieldio's `deno lint` plugin (entry `yieldio/lint`): the rule
+ * yieldio's `deno lint` plugin (entry `yieldio/lint`), two rules for the
+ * traps JavaScript sets for generator coroutines:
  * `yieldio/no-swallowed-cancellation` flags a `catch` clause in a generator
  * function that can swallow the `CancelledError` a cancel throws in at a
- * `yield*`. Layer-free: it imports nothing from the library.
+ * `yield*`; `yieldio/no-generator-callback` flags a generator function
+ * handed to `forEach`, a timer or a listener, which never runs its body.
+ * Layer-free: it imports nothing from the library.
  *
  * ```json
  * { "lint": { "plugins": ["jsr:@yieldio/yieldio/lint"] } }
@@ -36,4 +39,5 @@
  */
 
 export { default } from "./plugin.ts";
+export { noGeneratorCallback } from "./no_generator_callback.ts";
 export { noSwallowedCancellation } from "./no_swallowed_cancellation.ts";

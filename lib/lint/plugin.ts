@@ -5,10 +5,14 @@
  * @module
  */
 
+import { noGeneratorCallback } from "./no_generator_callback.ts";
 import { noSwallowedCancellation } from "./no_swallowed_cancellation.ts";
 
 /**
- * The plugin, named `yieldio`: its one rule is `no-swallowed-cancellation`.
+ * The plugin, named `yieldio`, with two rules: `no-swallowed-cancellation`
+ * (a catch-all in a generator that eats a cancel) and `no-generator-callback`
+ * (a generator function handed to `forEach`, a timer or a listener, which
+ * never runs it).
  * List the entry in `lint.plugins` of deno.json (`"jsr:@yieldio/yieldio/lint"`,
  * or a path to `lib/lint/mod.ts`) and `deno lint` runs it.
  *
@@ -22,7 +26,10 @@ import { noSwallowedCancellation } from "./no_swallowed_cancellation.ts";
  */
 const plugin: Deno.lint.Plugin = {
   name: "yieldio",
-  rules: { "no-swallowed-cancellation": noSwallowedCancellation },
+  rules: {
+    "no-swallowed-cancellation": noSwallowedCancellation,
+    "no-generator-callback": noGeneratorCallback,
+  },
 };
 
 export default plugin;

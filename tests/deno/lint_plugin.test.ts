@@ -1,8 +1,8 @@
 /**
  * The `deno lint` plugin (entry `yieldio/lint`, lib/lint/), run the way a
  * user runs it: `deno lint` with a config whose `lint.plugins` names the
- * entry, over fixture files. The bad fixture marks each catch clause the
- * rule must flag with `// flagged`; the good one must pass. Deno-only: it
+ * entry, over fixture files. The bad fixtures mark each line a rule must
+ * flag with `// flagged: <rule>`; the good one must pass. Deno-only: it
  * starts `deno lint` as a child process. The fixtures are excluded from the
  * project's own lint run (deno.json), which does not load the plugin.
  */
@@ -11,7 +11,6 @@ import { assertEquals } from "@std/assert";
 
 const REPO = new URL("../../", import.meta.url);
 const FIXTURES = new URL("_lint_fixtures/", import.meta.url);
-const RULE = "yieldio/no-swallowed-cancellation";
 
 interface LintReport {
   diagnostics: { filename: string; range: { start: { line: number } }; code: string }[];
@@ -38,24 +37,33 @@ async function lintWithPlugin(files: string[]): Promise<LintReport> {
   }
 }
 
-/** The lines of `file` whose catch clause is marked `// flagged`. */
-function markedLines(file: string): number[] {
-  const lines = Deno.readTextFileSync(new URL(file, FIXTURES)).split("\n");
-  return lines.flatMap((line, i) => /\bcatch\b.*\/\/ flagged$/.test(line) ? [i + 1] : []);
+/** `[file, line, rule]` for each line of the fixtures marked `// flagged: <rule>`. */
+function marked(files: string[]): [string, number, string][] {
+  return files.flatMap((file) =>
+    Deno.readTextFileSync(new URL(file, FIXTURES)).split("\n").flatMap((line, i): [string, number, string][] => {
+      const match = /\/\/ flagged: ([\w-]+)$/.exec(line);
+      return match === null ? [] : [[file, i + 1, `yieldio/${match[1]}`]];
+    })
+  );
 }
 
-Deno.test("deno lint with the plugin flags every swallowing catch of the bad fixture, at its line, and nothing else", async () => {
-  const report = await lintWithPlugin(["swallows.ts"]);
-  const expected = markedLines("swallows.ts");
-  assertEquals(expected.length, 5); // the fixture still holds its five cases
+Deno.test("deno lint with the plugin flags every marked line of the bad fixtures with its rule, and nothing else", async () => {
+  const files = ["drops_generators.ts", "swallows.ts"];
+  const report = await lintWithPlugin(files);
+  const expected = marked(files);
+  // The fixtures still hold their cases: five swallowed cancels, five dropped generators.
+  assertEquals(expected.map(([, , rule]) => rule).sort(), [
+    ...Array(5).fill("yieldio/no-generator-callback"),
+    ...Array(5).fill("yieldio/no-swallowed-cancellation"),
+  ]);
   assertEquals(report.errors, []);
   assertEquals(
     report.diagnostics.map((d) => [d.filename.split("/").pop(), d.range.start.line, d.code]),
-    expected.map((line) => ["swallows.ts", line, RULE]),
+    expected,
   );
 });
 
-Deno.test("deno lint with the plugin passes the catch clauses that rethrow, test, uncancel or cannot see a cancel", async () => {
+Deno.test("deno lint with the plugin passes catch clauses that rethrow, test, uncancel or see no cancel, and driven generators", async () => {
   const report = await lintWithPlugin(["handles.ts"]);
   assertEquals([report.errors, report.diagnostics], [[], []]);
 });

@@ -3,7 +3,7 @@
  * project's own lint): catch clauses the rule must accept.
  */
 
-import { CancelledError, type Coro, currentTask, rethrowCancellation, sleep } from "../../../mod.ts";
+import { CancelledError, type Coro, createTask, currentTask, rethrowCancellation, sleep } from "../../../mod.ts";
 
 export function* rethrowsWithTheHelper(log: (x: unknown) => void): Coro<void> {
   try {
@@ -79,4 +79,21 @@ export function* callbackInside(texts: string[]): Coro<unknown[]> {
       return null;
     }
   });
+}
+
+/** Generator functions whose coroutines are kept and driven: not flagged by no-generator-callback. */
+function* visit(url: string): Coro<string> {
+  yield* sleep(10);
+  return url;
+}
+
+export function* crawlAll(urls: string[]): Coro<string[]> {
+  const pages: string[] = [];
+  for (const url of urls) pages.push(yield* visit(url));
+  const coros = urls.map(function* (url) {
+    return yield* visit(url);
+  });
+  for (const coro of coros) pages.push(yield* coro);
+  urls.forEach((url) => createTask(visit(url)));
+  return pages;
 }

@@ -1,7 +1,8 @@
 /**
  * Lint fixture (read by tests/deno/lint_plugin.test.ts, excluded from the
  * project's own lint): catch clauses in generator functions that swallow a
- * cancel. Each one the rule must flag is marked `// flagged` on its line.
+ * cancel. Each one the rule must flag is marked
+ * `// flagged: <rule>` on its line.
  */
 
 import { type Coro, sleep } from "../../../mod.ts";
@@ -12,7 +13,7 @@ export function* crawler(urls: string[], log: (x: unknown) => void): Coro<void> 
     try {
       yield* sleep(10);
       log(url);
-    } catch (e) { // flagged
+    } catch (e) { // flagged: no-swallowed-cancellation
       log(e);
     }
   }
@@ -22,7 +23,7 @@ export function* crawler(urls: string[], log: (x: unknown) => void): Coro<void> 
 export function* ignoreEverything(): Coro<void> {
   try {
     yield* sleep(10);
-  } catch { // flagged
+  } catch { // flagged: no-swallowed-cancellation
     // ignored
   }
 }
@@ -31,7 +32,7 @@ export function* ignoreEverything(): Coro<void> {
 export function* wrapEverything(): Coro<void> {
   try {
     yield* sleep(10);
-  } catch (e) { // flagged
+  } catch (e) { // flagged: no-swallowed-cancellation
     throw new Error("wrapped", { cause: e });
   }
 }
@@ -40,7 +41,7 @@ export function* wrapEverything(): Coro<void> {
 export function* rethrowLater(): Coro<void> {
   try {
     yield* sleep(10);
-  } catch (e) { // flagged
+  } catch (e) { // flagged: no-swallowed-cancellation
     setTimeout(() => {
       throw e;
     });
@@ -53,7 +54,7 @@ export class Worker {
     try {
       try {
         yield* sleep(1);
-      } catch (inner) { // flagged
+      } catch (inner) { // flagged: no-swallowed-cancellation
         console.log(inner);
       }
     } catch (outer) {
