@@ -10,6 +10,7 @@ import {
   type Coro,
   createTask,
   type ExceptionContext,
+  type Future,
   getRunningLoop,
   run,
   shield,
@@ -110,61 +111,44 @@ Deno.test("after the shield is cancelled, an inner failure is reported at once, 
   assertEquals(reportsAbout(reports, inner), seenAt30); // retrieved by the report: nothing more at close
 });
 
-Deno.test("a cancelled shield whose inner future then succeeds reports nothing (test_shield_cancel_outer_result)", async () => {
+/**
+ * CPython's pattern: shield a pending future `shields` times, cancelling each
+ * shield an iteration later, then settle the future; returns the reports.
+ */
+async function reportsAfterCancelledShields(shields: number, settle: (inner: Future<number>) => void) {
   let reports: ExceptionContext[] = [];
+  let inner: Future<number> | null = null;
   await run(function* () {
     const loop = getRunningLoop();
     reports = recordExceptions(loop);
-    const inner = loop.createFuture<number>();
-    const outer = shield(inner);
-    yield;
-    outer.cancel();
-    yield;
-    inner.setResult(1);
-    yield;
-    yield;
-  }, virtual);
-  assertEquals(reports, []);
-});
-
-Deno.test("a cancelled shield whose inner future then fails reports it once (test_shield_cancel_outer_exception)", async () => {
-  let reports: ExceptionContext[] = [];
-  let inner: unknown = null;
-  await run(function* () {
-    const loop = getRunningLoop();
-    reports = recordExceptions(loop);
-    const fut = loop.createFuture<number>();
-    inner = fut;
-    const outer = shield(fut);
-    yield;
-    outer.cancel();
-    yield;
-    fut.setException(new Error("foo"));
-    yield;
-    yield;
-  }, virtual);
-  assertEquals(reportsAbout(reports, inner), [["Error exception in shielded future", "foo", true]]);
-});
-
-Deno.test("two cancelled shields of one inner future report its failure once (test_shield_duplicate_log_once)", async () => {
-  let reports: ExceptionContext[] = [];
-  let inner: unknown = null;
-  await run(function* () {
-    const loop = getRunningLoop();
-    reports = recordExceptions(loop);
-    const fut = loop.createFuture<number>();
-    inner = fut;
-    for (let i = 0; i < 2; i++) {
+    const fut = inner = loop.createFuture<number>();
+    for (let i = 0; i < shields; i++) {
       const outer = shield(fut);
       yield;
       outer.cancel();
       yield;
     }
-    fut.setException(new RangeError("foo"));
+    settle(fut);
     yield;
     yield;
   }, virtual);
-  assertEquals(reportsAbout(reports, inner), [["RangeError exception in shielded future", "foo", true]]);
+  return reportsAbout(reports, inner);
+}
+
+Deno.test("a cancelled shield whose inner future then succeeds reports nothing (test_shield_cancel_outer_result)", async () => {
+  assertEquals(await reportsAfterCancelledShields(1, (inner) => inner.setResult(1)), []);
+});
+
+Deno.test("a cancelled shield whose inner future then fails reports it once (test_shield_cancel_outer_exception)", async () => {
+  assertEquals(await reportsAfterCancelledShields(1, (inner) => inner.setException(new Error("foo"))), [
+    ["Error exception in shielded future", "foo", true],
+  ]);
+});
+
+Deno.test("two cancelled shields of one inner future report its failure once (test_shield_duplicate_log_once)", async () => {
+  assertEquals(await reportsAfterCancelledShields(2, (inner) => inner.setException(new RangeError("foo"))), [
+    ["RangeError exception in shielded future", "foo", true],
+  ]);
 });
 
 Deno.test("inner failure and outer cancel in the same iteration: the failure is reported once, straight away", async () => {

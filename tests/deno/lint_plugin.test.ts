@@ -8,6 +8,7 @@
  */
 
 import { assertEquals } from "@std/assert";
+import * as lint from "../../lib/lint/mod.ts";
 
 const REPO = new URL("../../", import.meta.url);
 const FIXTURES = new URL("_lint_fixtures/", import.meta.url);
@@ -72,4 +73,12 @@ Deno.test("the plugin is an entry of the package, and the project's own lint ski
   const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", REPO)));
   assertEquals(config.exports["./lint"], "./lib/lint/mod.ts");
   assertEquals(config.lint.exclude.includes("tests/deno/_lint_fixtures/"), true);
+});
+
+Deno.test("lib/lint/mod.ts exports exactly the plugin and its two rules, and the plugin names them", () => {
+  assertEquals(Object.keys(lint).sort(), ["default", "noGeneratorCallback", "noSwallowedCancellation"]);
+  assertEquals([lint.default.name, Object.keys(lint.default.rules)], [
+    "yieldio",
+    ["no-swallowed-cancellation", "no-generator-callback"],
+  ]);
 });
