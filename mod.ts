@@ -33,6 +33,7 @@ export {
   QueueShutDown,
   TimeoutError,
 } from "./lib/errors.ts";
+export { type ErrorClass, type ExceptionCondition, rethrowCancellation } from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export {
@@ -67,6 +68,7 @@ export { Queue } from "./lib/sync/queue.ts";
 export { PriorityQueue } from "./lib/sync/priority_queue.ts";
 export { LifoQueue } from "./lib/sync/lifo_queue.ts";
 export { asCompleted, type AsCompletedOptions } from "./lib/combinators/as_completed.ts";
+export type { AsCompletedIterator } from "./lib/combinators/as_completed.ts";
 export {
   gather,
   type GatherOptions,
@@ -75,6 +77,7 @@ export {
   type ResultOf,
 } from "./lib/combinators/gather.ts";
 export { shield } from "./lib/combinators/shield.ts";
+export { staggeredRace, type StaggeredRaceResult } from "./lib/combinators/staggered_race.ts";
 export { TaskGroup, taskGroup } from "./lib/combinators/task_group.ts";
 export { Timeout, timeout, timeoutAt } from "./lib/combinators/timeout.ts";
 export {

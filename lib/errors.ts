@@ -9,6 +9,8 @@
  * @module
  */
 
+export { type ErrorClass, type ExceptionCondition, ExceptionGroup } from "./exception_group.ts";
+
 /**
  * Thrown into a task at its current `yield*` when the task is cancelled, and
  * raised by `result()` of a cancelled future (asyncio's `CancelledError`).
@@ -37,6 +39,46 @@ export class CancelledError extends Error {
     super(message, options);
     this.name = "CancelledError";
   }
+}
+
+/**
+ * Rethrows `error` if it is a {@linkcode CancelledError}; does nothing
+ * otherwise. The first line of a catch-all around a `yield*`, so that the
+ * catch handles failures but never swallows a cancellation (asyncio's
+ * `except CancelledError: raise` placed before `except Exception:`). The
+ * lint rule `yieldio/no-swallowed-cancellation` (entry `yieldio/lint`)
+ * accepts a catch clause that calls it.
+ *
+ * @param error What the catch clause caught.
+ * @throws {CancelledError} `error` itself, when it is one.
+ *
+ * @example A worker that logs failures and still stops when cancelled
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createTask, rethrowCancellation, run, sleep } from "yieldio";
+ * const log: string[] = [];
+ * await run(function* () {
+ *   const worker = createTask((function* () {
+ *     for (let job = 1; ; job++) {
+ *       try {
+ *         yield* sleep(10);
+ *         if (job === 2) throw new Error(`job ${job} failed`);
+ *       } catch (e) {
+ *         rethrowCancellation(e); // without it, cancel() would be logged and ignored
+ *         log.push((e as Error).message);
+ *       }
+ *     }
+ *   })());
+ *   yield* sleep(35);
+ *   worker.cancel();
+ *   yield* sleep(100);
+ *   log.push(worker.cancelled() ? "worker cancelled" : "worker still running");
+ * }, { clock: "virtual" });
+ * assertEquals(log, ["job 2 failed", "worker cancelled"]);
+ * ```
+ */
+export function rethrowCancellation(error: unknown): void {
+  if (error instanceof CancelledError) throw error;
 }
 
 /**
@@ -153,35 +195,6 @@ export class CannotBlockError extends Error {
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "CannotBlockError";
-  }
-}
-
-/**
- * Several errors at once: what `taskGroup` raises when children fail
- * (asyncio's `ExceptionGroup`). `exceptions` holds them in the order they
- * happened; `errors` (from `AggregateError`) is the same list.
- *
- * @example Catching a group and looking inside
- * ```ts
- * import { assertEquals, assertInstanceOf } from "@std/assert";
- * import { ExceptionGroup } from "yieldio";
- * const group = new ExceptionGroup("unhandled errors in a TaskGroup", [new RangeError("a"), new TypeError("b")]);
- * assertInstanceOf(group, AggregateError);
- * assertEquals(group.exceptions.map((e) => (e as Error).name), ["RangeError", "TypeError"]);
- * ```
- */
-export class ExceptionGroup extends AggregateError {
-  /** The errors, in the order they happened. */
-  readonly exceptions: readonly unknown[];
-  /**
-   * @param message What the errors have in common.
-   * @param exceptions The errors (at least one).
-   * @param options `cause`, as for `Error`.
-   */
-  constructor(message: string, exceptions: readonly unknown[], options?: ErrorOptions) {
-    super(exceptions, message, options);
-    this.name = "ExceptionGroup";
-    this.exceptions = [...exceptions];
   }
 }
 

@@ -1,6 +1,13 @@
 /**
  * asCompleted: results in the order they finish (asyncio's `as_completed`,
- * used as a plain iterator).
+ * in both of its 3.13 forms).
+ *
+ * Python's plain `for` yields awaitables of the next result; its `async for`
+ * yields the finished futures themselves. A generator coroutine has no
+ * `async for`, so the second form is `futures()`: the same kind of iterator,
+ * whose coroutines resolve to the next finished future (the one passed in,
+ * or the task made for a coroutine) instead of its result. Both draw from
+ * one count and one FIFO, as Python's single iterator object does.
  *
  * The inputs are wrapped in futures at the call. A done-callback on each one
  * appends it to a FIFO of finished futures; the timer, if any, appends one
@@ -25,6 +32,7 @@ import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable, checkOptionsObject, checkSameLoop, checkTime, listOf } from "./_checks.ts";
+import type { ResultOf } from "./gather.ts";
 
 /** Options for {@linkcode asCompleted}. */
 export interface AsCompletedOptions {
@@ -33,6 +41,24 @@ export interface AsCompletedOptions {
 }
 
 const TIMED_OUT: unique symbol = Symbol("timed out");
+
+/**
+ * What {@linkcode asCompleted} returns: an iterator of coroutines of the next
+ * result (Python's plain `for`), whose {@linkcode AsCompletedIterator.futures}
+ * gives the finished futures themselves instead (Python's `async for`).
+ */
+export interface AsCompletedIterator<T, F extends Future<T> = Future<T>> extends IterableIterator<Coro<T>> {
+  /**
+   * The other form of the same iteration (asyncio 3.13's `async for`):
+   * coroutines that each resolve to the next future to finish — the future
+   * or task passed in, or the task made for a coroutine — without raising
+   * its error. After the timeout they raise `TimeoutError`. Shares the count
+   * with the plain form: each awaitable is handed out once, by either.
+   *
+   * @returns An iterator of coroutines, each resolving to the next finished future.
+   */
+  futures(): IterableIterator<Coro<F>>;
+}
 
 /**
  * Starts waiting for every awaitable and returns an iterator of coroutines,
@@ -44,7 +70,8 @@ const TIMED_OUT: unique symbol = Symbol("timed out");
  * @param awaitables Futures, tasks, coroutines or promises (the same one
  *   twice counts once).
  * @param options `timeout` in ms, or null.
- * @returns An iterator of coroutines, each resolving to the next completion.
+ * @returns An iterator of coroutines, each resolving to the next completion;
+ *   its `futures()` gives the finished futures themselves.
  * @throws {TypeError} When `awaitables` is not an iterable of awaitables.
  * @throws {RangeError} When `timeout` is NaN.
  * @throws {InvalidStateError} When no loop is running.
@@ -62,11 +89,35 @@ const TIMED_OUT: unique symbol = Symbol("timed out");
  * }, { clock: "virtual" });
  * assertEquals(arrivals, [["a", 10], ["b", 20], ["c", 30]]);
  * ```
+ *
+ * @example The tasks themselves, as they finish (Python's `async for`)
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { asCompleted, createTask, run, sleep } from "yieldio";
+ * const order = await run(function* () {
+ *   const urls = new Map([[createTask(sleep(30, "page c")), "c"], [createTask(sleep(10, "page a")), "a"]]);
+ *   const order: string[] = [];
+ *   for (const next of asCompleted(urls.keys()).futures()) {
+ *     const task = yield* next; // the very task passed in: look it up, read it
+ *     order.push(`${urls.get(task)}: ${task.result()}`);
+ *   }
+ *   return order;
+ * }, { clock: "virtual" });
+ * assertEquals(order, ["a: page a", "c: page c"]);
+ * ```
  */
+export function asCompleted<F extends Future<unknown>>(
+  futures: Iterable<F>,
+  options?: AsCompletedOptions,
+): AsCompletedIterator<ResultOf<F>, F & Future<ResultOf<F>>>;
 export function asCompleted<T>(
   awaitables: Iterable<Awaitable<T>>,
   options?: AsCompletedOptions,
-): IterableIterator<Coro<T>> {
+): AsCompletedIterator<T>;
+export function asCompleted<T>(
+  awaitables: Iterable<Awaitable<T>>,
+  options?: AsCompletedOptions,
+): AsCompletedIterator<T> {
   const list = listOf(awaitables, "asCompleted");
   list.forEach((value, i) => checkAwaitable(value, "asCompleted", ` at index ${i}`));
   checkOptionsObject(options, "asCompleted");
@@ -77,7 +128,7 @@ export function asCompleted<T>(
   return new Completions(loop, futures, timeout);
 }
 
-class Completions<T> implements IterableIterator<Coro<T>> {
+class Completions<T> implements AsCompletedIterator<T> {
   #loop: EventLoop;
   /** Invariant: the futures neither finished nor timed out yet; emptied by the timer. */
   #todo: Set<Future<T>>;
@@ -109,10 +160,26 @@ class Completions<T> implements IterableIterator<Coro<T>> {
     return { done: false, value: this.#next() };
   }
 
+  futures(): IterableIterator<Coro<Future<T>>> {
+    const iterator: IterableIterator<Coro<Future<T>>> = {
+      [Symbol.iterator]: () => iterator,
+      next: (): IteratorResult<Coro<Future<T>>, undefined> => {
+        if (this.#left === 0) return { done: true, value: undefined };
+        this.#left--;
+        return { done: false, value: this.#nextFuture() };
+      },
+    };
+    return iterator;
+  }
+
   *#next(): Coro<T> {
+    return (yield* this.#nextFuture()).result();
+  }
+
+  *#nextFuture(): Coro<Future<T>> {
     const entry = yield* this.#take();
     if (entry === TIMED_OUT) throw new TimeoutError("asCompleted timed out before this result arrived");
-    return entry.result();
+    return entry;
   }
 
   *#take(): Coro<Future<T> | typeof TIMED_OUT> {

@@ -4,10 +4,12 @@
  *
  * The caller gets an outer future that mirrors the inner one. A task waiting
  * on it and being cancelled cancels only the outer future — the inner work
- * runs on, and its outcome is dropped (its exception marked retrieved only if
- * it was already on its way to the outer). Two done-callbacks tie them: inner
- * done → copy into outer (unless outer was cancelled); outer done first →
- * stop listening to inner.
+ * runs on, awaited by no one, so its error would otherwise surface only as
+ * "never retrieved" when the loop closes: asyncio 3.14 reports it to the
+ * exception handler as soon as it happens instead, once per inner future
+ * however many of its shields were cancelled. Two done-callbacks tie them:
+ * inner done → copy into outer (or report, if outer was cancelled); outer
+ * done first → stop listening to inner and leave the one reporter on it.
  *
  * @module
  */
@@ -48,8 +50,9 @@ class Link {
  * work is cancelled on its own, the shield is cancelled too. An awaitable
  * that is already done is returned as it is.
  *
- * Keep a reference to the inner task if you need its outcome after the
- * shield was cancelled: nothing else will report it.
+ * Once the shield was cancelled, an error of the inner work is reported
+ * to the loop's exception handler straight away, once (asyncio 3.14): keep a
+ * reference to the inner task if you mean to handle it yourself.
  *
  * @param awaitable A future, task, coroutine (wrapped in a task) or promise.
  * @returns The outer future (or the inner one, when already done).
@@ -93,8 +96,8 @@ export function shield<T>(awaitable: Awaitable<T>): Future<T> {
 function innerDone(link: Link): void {
   const { inner, outer } = link;
   if (outer.cancelled()) {
-    // Both callbacks were already scheduled: the result is retrieved here, not reported.
-    if (!inner.cancelled()) inner._markSeen();
+    // Outer was cancelled in the iteration inner finished, before outerDone could leave a reporter.
+    reportShielded(inner);
     return;
   }
   if (inner.cancelled()) {
@@ -107,6 +110,26 @@ function innerDone(link: Link): void {
 }
 
 function outerDone(link: Link): void {
-  if (link.inner.done()) return;
-  link.inner._removeCallback(innerDone, link); // the caller stopped waiting: inner runs on, awaited by no one
+  const inner = link.inner;
+  if (inner.done()) return;
+  inner._removeCallback(innerDone, link); // the caller stopped waiting: inner runs on, awaited by no one
+  // asyncio 3.14: one reporter per inner future, however many of its shields are cancelled.
+  inner._removeCallback(reportShielded, inner);
+  inner._addCallback(reportShielded, inner);
+}
+
+/** Inner futures whose error a shield reported: the reporter and the race path in innerDone may both reach one. */
+const reported = new WeakSet<Future<unknown>>();
+
+/** Reports the error of an inner future nobody awaits any more (reading it marks it retrieved). */
+function reportShielded(inner: Future<unknown>): void {
+  if (inner.cancelled() || reported.has(inner)) return;
+  const error = errorOf(inner);
+  if (error === NO_ERROR) return;
+  reported.add(inner);
+  inner.getLoop().callExceptionHandler({
+    message: `${error instanceof Error ? error.name : typeof error} exception in shielded future`,
+    exception: error,
+    future: inner,
+  });
 }

@@ -11,9 +11,13 @@
  * `ExceptionGroup`; a cancel of the parent from outside cancels the children
  * and propagates as `CancelledError`; errors take priority over it.
  *
+ * `cancel()` (asyncio 3.15) aborts the group on purpose: the children and
+ * the body are cancelled as for a child error, and since that cancel of the
+ * parent is the group's own, exit withdraws it and the block ends quietly.
+ *
  * Lifecycle: created → entered → exiting (→ aborting at any point once
- * something failed or the parent was cancelled). `createTask` is refused
- * before entry, after exit, and while aborting.
+ * something failed, the parent was cancelled or `cancel()` was called).
+ * `createTask` is refused before entry, after exit, and while aborting.
  *
  * @module
  */
@@ -54,6 +58,8 @@ export class TaskGroup {
   #entered = false;
   #exiting = false;
   #aborting = false;
+  /** `cancel()` came before entry: the group cancels itself on entry. */
+  #cancelOnEnter = false;
   #loop: EventLoop | null = null;
   #parent: Task<unknown> | null = null;
   /** Invariant: true exactly while the group owes the parent one `uncancel()`. */
@@ -86,7 +92,52 @@ export class TaskGroup {
     // Always through the callback, even for an eager child that is already
     // done: its error must abort the group from the loop, not from in here.
     task._addCallback(this.#onChildDone, task);
+    // asyncio gh-155418: an eager child may abort the group (cancel() in its first step) before it is in #tasks.
+    if (this.#aborting && !task.done()) task.cancel();
     return task;
+  }
+
+  /**
+   * Cancels the group (asyncio 3.15's `TaskGroup.cancel`): every child not
+   * yet done and the body are cancelled, and once they have finished the
+   * block exits without raising `CancelledError` — a cancel of the parent
+   * task from elsewhere still propagates, and child errors still come out as
+   * an `ExceptionGroup`. Called before entry, the group is cancelled as soon
+   * as it is entered; called again, or after exit, it does nothing. A body
+   * cut short this way has no value: `taskGroup()` then returns `undefined`.
+   *
+   * @example Stop every child once one of them has found the answer
+   * ```ts
+   * import { assertEquals } from "@std/assert";
+   * import { getRunningLoop, run, sleep, taskGroup } from "yieldio";
+   * const found = await run(function* () {
+   *   const found: unknown[] = [];
+   *   yield* taskGroup(function* (tg) {
+   *     for (const [mirror, ms] of [["a", 300], ["b", 100], ["c", 200]] as const) {
+   *       tg.createTask((function* () {
+   *         yield* sleep(ms);
+   *         found.push(mirror, getRunningLoop().time());
+   *         tg.cancel(); // the other mirrors are cancelled; the block ends quietly
+   *       })());
+   *     }
+   *   });
+   *   return found;
+   * }, { clock: "virtual" });
+   * assertEquals(found, ["b", 100]);
+   * ```
+   */
+  cancel(): void {
+    if (!this.#entered) {
+      this.#cancelOnEnter = true;
+      return;
+    }
+    if (this.#exiting && this.#tasks.size === 0) return;
+    if (this.#aborting) return;
+    TaskGroup.#abort(this);
+    if (!this.#parentCancelRequested) {
+      this.#parentCancelRequested = true;
+      (this.#parent as Task<unknown>).cancel();
+    }
   }
 
   /**
@@ -115,6 +166,7 @@ export class TaskGroup {
     group.#parent = parent;
     group.#entered = true;
     _enteredGroup(parent, group); // asyncio 3.14: the parent awaits each child; one entry per group, not per child
+    if (group.#cancelOnEnter) group.cancel();
     let thrown: unknown = NOTHING_THROWN;
     let value: T | undefined;
     try {
@@ -136,6 +188,8 @@ export class TaskGroup {
     group.#exiting = true;
     const parent = group.#parent as Task<unknown>;
     let propagate: CancelledError | null = thrown instanceof CancelledError ? thrown : null;
+    /** The last cancel that reached exit's wait, whoever sent it. */
+    let pending: CancelledError | null = null;
     if (thrown !== NOTHING_THROWN && !group.#aborting) TaskGroup.#abort(group);
     // A loop: the parent may be cancelled again and again while it waits.
     while (group.#tasks.size > 0) {
@@ -144,6 +198,7 @@ export class TaskGroup {
         yield* group.#allDone;
       } catch (error) {
         if (!(error instanceof CancelledError)) throw error;
+        pending = error;
         if (!group.#aborting) {
           // The parent is cancelled from outside while the children run.
           propagate = error;
@@ -155,6 +210,7 @@ export class TaskGroup {
     if (group.#parentCancelRequested) {
       group.#parentCancelRequested = false;
       if (parent.uncancel() === 0) propagate = null; // only our own cancel: it ends here
+      else propagate ??= pending; // asyncio gh-155433: one from outside came while aborting; keep it
     }
     const errors = group.#errors;
     if (propagate !== null && errors.length === 0) throw propagate;

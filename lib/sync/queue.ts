@@ -73,23 +73,26 @@ export class Queue<T> extends PrintsAsToString {
   #joiners: Waiters = new Waiters(this, "join()", null, this.#getters);
 
   /**
-   * @param maxsize The most items the queue holds; 0 (the default) or less
-   *   means no limit.
+   * @param maxsize The queue is full once it holds this many items or more;
+   *   0 (the default) or less means no limit. Any number, as in asyncio: a
+   *   fraction is full at the next whole number (`new Queue(1.3)` holds 2),
+   *   `Infinity` never.
    * @throws {TypeError} When `maxsize` is not a number.
-   * @throws {RangeError} When `maxsize` is not a whole number.
+   * @throws {RangeError} When `maxsize` is NaN.
    */
   constructor(maxsize = 0) {
     super();
     if (typeof maxsize !== "number") {
       throw new TypeError(`new ${this._name()}() expects maxsize as a number of items, got ${describeValue(maxsize)}`);
     }
-    if (!Number.isInteger(maxsize)) {
-      throw new RangeError(`new ${this._name()}() expects a whole number for maxsize, got ${describeValue(maxsize)}`);
+    if (Number.isNaN(maxsize)) {
+      // asyncio would make NaN unbounded (every comparison is false); here it is taken for the bug it almost always is.
+      throw new RangeError(`new ${this._name()}() got NaN for maxsize; pass a number of items, or 0 for no limit`);
     }
     this.#maxsize = maxsize;
   }
 
-  /** The most items the queue holds; 0 or less: unbounded. */
+  /** The number given to the constructor; 0 or less: unbounded. */
   get maxsize(): number {
     return this.#maxsize;
   }
@@ -104,7 +107,7 @@ export class Queue<T> extends PrintsAsToString {
     return this._qsize() === 0;
   }
 
-  /** @returns Whether the queue holds `maxsize` items (never, when unbounded). */
+  /** @returns Whether the queue holds `maxsize` items or more (never, when unbounded): asyncio's `qsize() >= maxsize`. */
   full(): boolean {
     return this.#maxsize > 0 && this._qsize() >= this.#maxsize;
   }

@@ -40,14 +40,16 @@ export function ensureFuture<T>(awaitable: Awaitable<T>, loop?: EventLoop): Futu
     }
     return awaitable;
   }
-  const target = loop ?? _getRunningLoop("ensureFuture()");
-  if (isCoroutine(awaitable)) return target.createTask(awaitable as Coro<T>);
-  if (typeof (awaitable as PromiseLike<T> | null)?.then === "function") {
-    return _wrapPromise(target, awaitable as PromiseLike<T>);
+  const coroutine = isCoroutine(awaitable);
+  if (!coroutine && typeof (awaitable as PromiseLike<T> | null)?.then !== "function") {
+    // asyncio: the argument is checked before a loop is looked for, so a bad value never reads as "no loop".
+    throw new TypeError(
+      `ensureFuture expects a Future, a Task, a coroutine or a Promise, got ${describeValue(awaitable)}`,
+    );
   }
-  throw new TypeError(
-    `ensureFuture expects a Future, a Task, a coroutine or a Promise, got ${describeValue(awaitable)}`,
-  );
+  const target = loop ?? _getRunningLoop("ensureFuture()");
+  if (coroutine) return target.createTask(awaitable as Coro<T>);
+  return _wrapPromise(target, awaitable as PromiseLike<T>);
 }
 
 interface PromiseLink {

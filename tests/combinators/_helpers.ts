@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Coro, type EventLoop, getRunningLoop } from "../../mod.ts";
+import { type Coro, type EventLoop, getRunningLoop, run, Task, type TaskOptions } from "../../mod.ts";
 
 /** The running loop's time: the virtual ms at which something happens. */
 export function now(): number {
@@ -25,4 +25,24 @@ export function heapSize(loop: EventLoop): number {
 export function* timersLeft(): Coro<number> {
   yield; // one iteration: its first phase drops cancelled timers
   return heapSize(getRunningLoop());
+}
+
+/** How the loop of a test starts its tasks: lazily (the default), or every one eagerly. */
+export type TaskMode = "lazy" | "eager";
+export const TASK_MODES: readonly TaskMode[] = ["lazy", "eager"];
+
+/**
+ * Runs `main` on virtual time; in eager mode every task the loop makes
+ * starts eagerly (a task factory that passes `eager: true`, as CPython's
+ * eager test classes set `eager_task_factory`).
+ */
+export function runIn<T>(mode: TaskMode, main: () => Coro<T>): Promise<T> {
+  return run(function* () {
+    if (mode === "eager") {
+      getRunningLoop().setTaskFactory(<U>(loop: EventLoop, coro: Coro<U>, options: TaskOptions) =>
+        new Task(coro, { ...options, loop, eager: true })
+      );
+    }
+    return yield* main();
+  }, { clock: "virtual" });
 }

@@ -10,6 +10,7 @@ import {
   type Coro,
   createTask,
   type ExceptionContext,
+  type Future,
   getRunningLoop,
   run,
   shield,
@@ -87,38 +88,101 @@ Deno.test("a coroutine is wrapped in a task that survives the shield's cancellat
   assertEquals(out, [["CancelledError", 10], ["coroutine finished", 50]]);
 });
 
-Deno.test("after the shield is cancelled, an inner failure nobody awaits is reported once", async () => {
+/** How a report reads: [message, the error's message, whether it names `future`]. */
+function reportsAbout(reports: ExceptionContext[], future: unknown): unknown[] {
+  return reports.map((r) => [r.message, (r.exception as Error).message, r.future === future]);
+}
+
+Deno.test("after the shield is cancelled, an inner failure is reported at once, not when the loop closes", async () => {
   let reports: ExceptionContext[] = [];
   let inner: Task<never> | null = null;
+  let seenAt30: unknown[] = [];
   await run(function* () {
     reports = recordExceptions(getRunningLoop());
     inner = createTask(failAfter(30, "unwatched"));
     const outer = shield(inner);
     getRunningLoop().callLater(10, () => outer.cancel());
     yield* caught(outer);
+    yield* sleep(21); // inner fails at 30; its report is the next iteration's callback
+    seenAt30 = reportsAbout(reports, inner);
     yield* sleep(50);
   }, virtual);
-  assertEquals(reports.map((r) => [r.message, (r.exception as Error).message, r.future === inner]), [
-    ["Task exception was never retrieved", "unwatched", true],
-  ]);
+  assertEquals(seenAt30, [["Error exception in shielded future", "unwatched", true]]);
+  assertEquals(reportsAbout(reports, inner), seenAt30); // retrieved by the report: nothing more at close
 });
 
-Deno.test("inner failure and outer cancel in the same iteration: the failure is marked retrieved, not reported", async () => {
+/**
+ * CPython's pattern: shield a pending future `shields` times, cancelling each
+ * shield an iteration later, then settle the future; returns the reports.
+ */
+async function reportsAfterCancelledShields(shields: number, settle: (inner: Future<number>) => void) {
   let reports: ExceptionContext[] = [];
+  let inner: Future<number> | null = null;
   await run(function* () {
     const loop = getRunningLoop();
     reports = recordExceptions(loop);
-    const inner = loop.createFuture<number>();
-    const outer = shield(inner);
-    loop.callLater(10, () => {
-      inner.setException(new Error("raced"));
-      outer.cancel(); // both done-callbacks are now queued
-    });
-    const error = yield* caught(outer);
-    assertEquals([error instanceof CancelledError, now()], [true, 10]);
-    yield* sleep(10);
+    const fut = inner = loop.createFuture<number>();
+    for (let i = 0; i < shields; i++) {
+      const outer = shield(fut);
+      yield;
+      outer.cancel();
+      yield;
+    }
+    settle(fut);
+    yield;
+    yield;
   }, virtual);
-  assertEquals(reports, []);
+  return reportsAbout(reports, inner);
+}
+
+Deno.test("a cancelled shield whose inner future then succeeds reports nothing (test_shield_cancel_outer_result)", async () => {
+  assertEquals(await reportsAfterCancelledShields(1, (inner) => inner.setResult(1)), []);
+});
+
+Deno.test("a cancelled shield whose inner future then fails reports it once (test_shield_cancel_outer_exception)", async () => {
+  assertEquals(await reportsAfterCancelledShields(1, (inner) => inner.setException(new Error("foo"))), [
+    ["Error exception in shielded future", "foo", true],
+  ]);
+});
+
+Deno.test("two cancelled shields of one inner future report its failure once (test_shield_duplicate_log_once)", async () => {
+  assertEquals(await reportsAfterCancelledShields(2, (inner) => inner.setException(new RangeError("foo"))), [
+    ["RangeError exception in shielded future", "foo", true],
+  ]);
+});
+
+Deno.test("inner failure and outer cancel in the same iteration: the failure is reported once, straight away", async () => {
+  for (const withEarlierShield of [false, true]) {
+    let reports: ExceptionContext[] = [];
+    let inner: unknown = null;
+    let seenAt10: unknown[] = [];
+    await run(function* () {
+      const loop = getRunningLoop();
+      reports = recordExceptions(loop);
+      const fut = loop.createFuture<number>();
+      inner = fut;
+      if (withEarlierShield) {
+        const earlier = shield(fut); // cancelled long before: leaves the one reporter on fut
+        loop.callLater(1, () => earlier.cancel());
+      }
+      const outer = shield(fut);
+      loop.callLater(10, () => {
+        fut.setException(new Error("raced"));
+        outer.cancel(); // both done-callbacks are now queued
+      });
+      const error = yield* caught(outer);
+      assertEquals([error instanceof CancelledError, now()], [true, 10]);
+      yield;
+      seenAt10 = reportsAbout(reports, inner);
+      yield* sleep(10);
+    }, virtual);
+    assertEquals(
+      seenAt10,
+      [["Error exception in shielded future", "raced", true]],
+      `earlier shield: ${withEarlierShield}`,
+    );
+    assertEquals(reportsAbout(reports, inner), seenAt10);
+  }
 });
 
 Deno.test("a promise can be shielded", async () => {

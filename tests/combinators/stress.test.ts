@@ -50,6 +50,7 @@ import {
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   gather,
+  getRunningLoop,
   shield,
   sleep,
   type Task,
@@ -98,6 +99,8 @@ class Program {
   readonly thrown = new Set<Boom>();
   readonly violations: string[] = [];
   readonly kinds = new Map<Kind, number>();
+  /** Inner tasks of shields that were cancelled: a failure of theirs is reported once, straight away (asyncio 3.14). */
+  readonly shieldsCancelled = new Set<Task<unknown>>();
   #nodes = 0;
   #booms = 0;
   cancels = 0;
@@ -250,11 +253,13 @@ class Program {
     const inner = this.spawn(depth + 1);
     let cancelled: unknown = null;
     for (;;) {
+      const outer = shield(inner);
       try {
-        const value = yield* shield(inner);
+        const value = yield* outer;
         this.check(inner.done() && inner.result() === value, "shield returned before or unlike its inner task");
         break;
       } catch (e) {
+        if (outer.cancelled()) this.shieldsCancelled.add(inner as Task<unknown>);
         if (e instanceof CancelledError && !inner.done()) cancelled = e; // shielded: wait again
         else break;
       }
@@ -358,7 +363,12 @@ function boomsIn(outcome: unknown, found: Boom[], unexpected: unknown[]): void {
   }
 }
 
+function sameMembers(a: Set<unknown>, b: Set<unknown>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
 interface SeedStats {
+  shieldReports: number;
   tasks: number;
   cancels: number;
   errors: number;
@@ -374,6 +384,13 @@ interface SeedStats {
 function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
   const program = new Program(seed);
   const outcomes: unknown[] = [];
+  const loop = getRunningLoop();
+  const sanitizer = loop.getExceptionHandler();
+  const shieldReports: unknown[] = [];
+  loop.setExceptionHandler((l, context) => {
+    if (context.message.endsWith(" exception in shielded future")) shieldReports.push(context.future);
+    else sanitizer?.(l, context);
+  });
   const main = currentTask();
   const roots = Array.from({ length: ROOTS }, () => createTask(program.root()));
   program.tasks.push(...roots as Task<unknown>[]);
@@ -403,6 +420,12 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
   for (const boom of found) counts.set(boom, (counts.get(boom) ?? 0) + 1);
   const notOnce = [...program.thrown].filter((boom) => counts.get(boom) !== 1)
     .map((boom) => `${boom.message} surfaced ${counts.get(boom) ?? 0} times`);
+  // A failure of a cancelled shield's inner task is reported once, whoever else also received it.
+  const failedAfterShieldCancel = [...program.shieldsCancelled].filter((inner) =>
+    !inner.cancelled() && inner.exception() !== null
+  );
+  const shieldReportsWrong = shieldReports.length !== new Set(shieldReports).size ||
+    !sameMembers(new Set(shieldReports), new Set(failedAfterShieldCancel));
   const finallyNotOnce = [...program.entered].filter(([id, n]) => n !== 1 || program.exited.get(id) !== 1)
     .map(([id, n]) => `node ${id}: entered ${n}, finally ran ${program.exited.get(id) ?? 0} times`);
   assertEquals(
@@ -415,6 +438,7 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
       errorsNotSurfacedOnce: notOnce,
       unexpectedOutcomes: unexpected.map(String),
       contractViolations: program.violations,
+      shieldReportsWrong,
     },
     {
       monitorRan: true,
@@ -425,10 +449,12 @@ function* runSeed(seed: number, stats: SeedStats[]): Coro<void> {
       errorsNotSurfacedOnce: [],
       unexpectedOutcomes: [],
       contractViolations: [],
+      shieldReportsWrong: false,
     },
     `stress seed ${seed}`,
   );
   stats.push({
+    shieldReports: shieldReports.length,
     tasks: program.tasks.length,
     cancels: program.cancels,
     errors: program.thrown.size,
@@ -446,17 +472,18 @@ Deno.test("stress: random trees of combinators under random cancels keep every i
   });
   // Each failure's message names its seed and how to replay it.
   assertEquals(failures.map(({ error }) => String(error)), [], "failing seeds (each replays alone)");
-  const total = { tasks: 0, cancels: 0, errors: 0 };
+  const total = { tasks: 0, cancels: 0, errors: 0, shieldReports: 0 };
   const kinds = new Set<Kind>();
   for (const seed of stats) {
     total.tasks += seed.tasks;
     total.cancels += seed.cancels;
     total.errors += seed.errors;
+    total.shieldReports += seed.shieldReports;
     for (const kind of seed.kinds.keys()) kinds.add(kind);
   }
   // The run is big enough to mean something, and every kind of node took part.
   const enough = total.tasks > 1500 * stats.length && total.cancels > 100 * stats.length &&
-    total.errors > 100 * stats.length;
+    total.errors > 100 * stats.length && total.shieldReports > stats.length;
   assertEquals(enough, true, `too small a run: ${JSON.stringify(total)}`);
   assertEquals([...kinds].sort(), [...new Set(KINDS)].sort());
 });

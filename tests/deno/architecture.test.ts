@@ -25,6 +25,7 @@
  * | `lib/observe/**`             | observe, task, loop, root                     |
  * | `lib/inspector/**` (an entry) | inspector, observe, task, loop, root         |
  * | `lib/testing/**` (an entry)  | testing, observe, task, loop, root            |
+ * | `lib/lint/**` (an entry)     | lint only: the lint plugin loads without the library |
  * | `mod.ts`                     | anything under lib/ but the other entries     |
  *
  * `lib/testing/`, `lib/threads/` and `lib/inspector/` are entries of their
@@ -265,6 +266,7 @@ type Layer =
   | "observe"
   | "inspector"
   | "testing"
+  | "lint"
   | "entry"
   | `unknown ${string}`;
 
@@ -274,7 +276,7 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing"].includes(folder)) {
+  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint"].includes(folder)) {
     return folder as Layer;
   }
   return `unknown lib/${folder}/`;
@@ -293,6 +295,8 @@ const ALLOWED: Record<string, readonly Layer[]> = {
   inspector: ["root", "loop", "task", "observe", "inspector"],
   // The testing kit is an entry too (deno.json's "./testing"): nothing else imports it.
   testing: ["root", "loop", "task", "observe", "testing"],
+  // The lint plugin is an entry too (deno.json's "./lint"), loaded by `deno lint`: it imports nothing else.
+  lint: ["lint"],
   entry: ["root", "loop", "task", "combinators", "sync", "observe"],
 };
 
@@ -604,7 +608,7 @@ Deno.test("mod.ts never re-exports a _-prefixed private file", () => {
   assertEquals(privateReexports(tree.find((f) => f.path === "mod.ts")!), []);
 });
 
-for (const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts"]) {
+for (const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts"]) {
   Deno.test(`the entry ${path} is a doc comment plus export lines and re-exports no private file`, () => {
     const entry = tree.find((f) => f.path === path)!;
     assertEquals(entryViolations(entry.text, entry.path), []);

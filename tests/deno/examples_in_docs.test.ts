@@ -7,7 +7,7 @@
 
 import { assertEquals } from "@std/assert";
 
-const ENTRIES = ["mod.ts", "lib/testing/mod.ts", "lib/inspector/mod.ts"];
+const ENTRIES = ["mod.ts", "lib/testing/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts"];
 
 interface DocDeclaration {
   kind: string;

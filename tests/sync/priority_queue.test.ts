@@ -129,5 +129,5 @@ Deno.test("new PriorityQueue() refuses a compare that is not a function, and a b
     TypeError,
     'expects a compare function or nothing, got "desc" (a string)',
   );
-  assertThrows(() => new PriorityQueue(2.5), RangeError, "new PriorityQueue() expects a whole number for maxsize");
+  assertThrows(() => new PriorityQueue(NaN), RangeError, "new PriorityQueue() got NaN for maxsize");
 });

@@ -524,8 +524,35 @@ Deno.test("forEach() refuses a body that is not a generator function", async () 
   });
 });
 
-Deno.test("bad maxsize: new Queue(1.5) and new Queue('2') are refused", () => {
-  assertThrows(() => new Queue(1.5), RangeError, "new Queue() expects a whole number for maxsize, got 1.5 (a number)");
+Deno.test("a fractional maxsize is full at the next whole number, as asyncio compares qsize() >= maxsize", async () => {
+  const q = new Queue<number>(1.3);
+  q.putNowait(1);
+  const roomAfterOne = !q.full();
+  q.putNowait(2);
+  assertEquals([roomAfterOne, q.full(), q.maxsize, String(q)], [
+    true,
+    true,
+    1.3,
+    "<Queue maxsize=1.3 qsize=2 tasks=2>",
+  ]);
+  assertThrows(() => q.putNowait(3), QueueFull);
+  const log = await runVirtual(function* () {
+    const log = new Log();
+    const p = createTask(putter(q, 3, log));
+    yield* sleep(10);
+    log.add(`got ${q.getNowait()}`);
+    yield* p;
+    log.add(String(q));
+    return log.entries;
+  });
+  assertEquals(log, [["got 1", 10], ["put 3", 10], ["<Queue maxsize=1.3 qsize=2 tasks=3>", 10]]);
+  const unbounded = new Queue<number>(Infinity);
+  for (let i = 0; i < 1000; i++) unbounded.putNowait(i);
+  assertEquals(unbounded.full(), false);
+});
+
+Deno.test("bad maxsize: new Queue(NaN) and new Queue('2') are refused", () => {
+  assertThrows(() => new Queue(NaN), RangeError, "new Queue() got NaN for maxsize");
   assertThrows(
     () => new Queue(untyped("2")),
     TypeError,

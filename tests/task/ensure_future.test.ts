@@ -86,6 +86,11 @@ Deno.test("ensureFuture(coro) with no running loop and no loop throws InvalidSta
   assertThrows(() => ensureFuture(coro), InvalidStateError, "running event loop");
 });
 
+Deno.test("ensureFuture(nonAwaitable) with no running loop throws TypeError, not the missing loop (asyncio's order)", () => {
+  assertThrows(() => ensureFuture(untyped(42)), TypeError, "42 (a number)");
+  assertThrows(() => ensureFuture(untyped(undefined)), TypeError, "got undefined");
+});
+
 Deno.test("ensureFuture() rejects a future of another loop with a TypeError", () => {
   const a = new EventLoop({ clock: "virtual" });
   const b = new EventLoop({ clock: "virtual" });
