@@ -28,6 +28,7 @@ export {
   DeadlockError,
   ExceptionGroup,
   InvalidStateError,
+  LookupError,
   QueueEmpty,
   QueueFull,
   QueueShutDown,
@@ -35,6 +36,7 @@ export {
 } from "./lib/errors.ts";
 export { type ErrorClass, type ExceptionCondition, rethrowCancellation } from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
+export { Context, type ContextVars, ContextVar, copyContext, Token } from "./lib/loop/context.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export {
   BaseEventLoop,
@@ -50,7 +52,7 @@ export { MessageChannelIdle } from "./lib/loop/idle/message_channel.ts";
 export { SetImmediateIdle } from "./lib/loop/idle/set_immediate.ts";
 export { SetTimeoutIdle } from "./lib/loop/idle/set_timeout.ts";
 export { EventLoop, type SignalName, type TaskFactory } from "./lib/task/event_loop.ts";
-export { type Awaitable, Future, type FutureOptions } from "./lib/task/future.ts";
+export { type Awaitable, type DoneCallbackOptions, Future, type FutureOptions } from "./lib/task/future.ts";
 export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
 export { ensureFuture } from "./lib/task/ensure_future.ts";

@@ -128,6 +128,28 @@ export class InvalidStateError extends Error {
 }
 
 /**
+ * A context variable was read where it has no value and no default
+ * (Python's `LookupError`, which `ContextVar.get()` raises).
+ *
+ * @example Reading a variable that was never set
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { ContextVar, LookupError } from "yieldio";
+ * assertThrows(() => new ContextVar("user").get(), LookupError, "has no value");
+ * ```
+ */
+export class LookupError extends Error {
+  /**
+   * @param message What was looked up, and where.
+   * @param options `cause`, as for `Error`.
+   */
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "LookupError";
+  }
+}
+
+/**
  * A loop that can never make progress again: nothing is ready, no timer is
  * armed and no host wake-up is expected (`loop.ref()`), yet its main future is
  * pending. Raised by virtual-clock loops and by blocking (`runSync`) loops

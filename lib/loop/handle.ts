@@ -6,6 +6,10 @@
  * handle still sits in the ready queue or the timer heap; the loop skips it
  * when its turn comes.
  *
+ * A handle runs its callback in a copy of the context current when it was
+ * made (asyncio's `call_soon(..., context=copy_context())`): the handle is
+ * that copy, so what the callback sets stays in it.
+ *
  * Invariant: `#callback === null` exactly when the handle was cancelled.
  *
  * @module
@@ -13,6 +17,7 @@
 
 import { creationSite } from "../_creation_site.ts";
 import { printsAsToString } from "../_inspect.ts";
+import { type ContextHolder, type ContextVars, currentVars, enterContext, leaveContext } from "./context.ts";
 import type { TimerEntry } from "./timer_heap.ts";
 
 // deno-lint-ignore no-explicit-any -- a callback's arguments are whatever its caller passed
@@ -42,9 +47,11 @@ export interface TimerOwner {
  * assertEquals([calls, handle.cancelled()], [["runs"], true]);
  * ```
  */
-export class Handle {
+export class Handle implements ContextHolder {
   #callback: Callback | null;
   #args: readonly unknown[];
+  /** @internal The context the callback runs in: a copy of the one current when the handle was made. */
+  _vars: ContextVars = currentVars();
 
   /**
    * @param callback Called as `callback(...args)` when the handle runs.
@@ -72,8 +79,13 @@ export class Handle {
     const callback = this.#callback;
     if (callback === null) return;
     const args = this.#args;
-    if (args.length === 0) callback(); // a plain call is much cheaper than a spread of nothing
-    else callback(...args);
+    const outer = enterContext(this);
+    try {
+      if (args.length === 0) callback(); // a plain call is much cheaper than a spread of nothing
+      else callback(...args);
+    } finally {
+      leaveContext(outer);
+    }
   }
 
   /** The callback's name, for messages: `fn`, or `<anonymous>`. */

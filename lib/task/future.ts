@@ -23,6 +23,7 @@
 import { describeValue, formatShort } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
+import { Context, type ContextHolder, currentVars, enterContext, leaveContext } from "../loop/context.ts";
 import type { ReadyFn } from "../loop/ready_queue.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { _getRunningLoop } from "./running_loop.ts";
@@ -34,6 +35,15 @@ const STATE_NAMES = ["pending", "finished", "finished", "finished", "cancelled"]
 
 /** What `ensureFuture` and `runUntilComplete` accept: a future, a coroutine or a promise. */
 export type Awaitable<T> = Future<T> | Coro<T> | PromiseLike<T>;
+
+/** Options for {@linkcode Future.addDoneCallback}. */
+export interface DoneCallbackOptions {
+  /**
+   * The context the callback runs in (and sets its variables in); default:
+   * a copy of the context current when it was added (asyncio's `context=`).
+   */
+  context?: Context;
+}
 
 /** Options for a new {@linkcode Future}. */
 export interface FutureOptions {
@@ -182,16 +192,23 @@ export class Future<T> implements PromiseLike<T> {
   /**
    * Registers `fn` to be called with this future once it is done — through
    * the loop's `callSoon`, never synchronously; at once (next iteration) if
-   * it is already done.
+   * it is already done. It runs in a copy of the context current now, or in
+   * the one given.
    *
    * @param fn Called as `fn(future)`.
-   * @throws {TypeError} When `fn` is not a function.
+   * @param options The context to run it in.
+   * @throws {TypeError} When `fn` is not a function, or the context no Context.
    */
-  addDoneCallback(fn: (future: this) => void): void {
+  addDoneCallback(fn: (future: this) => void, options?: DoneCallbackOptions): void {
     if (typeof fn !== "function") {
       throw new TypeError(`addDoneCallback expects a function, got ${describeValue(fn)}`);
     }
-    this._addCallback(fn, this);
+    const context = options?.context;
+    if (context !== undefined && !(context instanceof Context)) {
+      throw new TypeError(`addDoneCallback's context option expects a Context, got ${describeValue(context)}`);
+    }
+    const callback: DoneCallback = { fn, future: this, _vars: currentVars(), context: context ?? null };
+    this._addCallback(runDoneCallback, callback);
   }
 
   /**
@@ -201,7 +218,16 @@ export class Future<T> implements PromiseLike<T> {
    * @returns How many registrations were removed.
    */
   removeDoneCallback(fn: (future: this) => void): number {
-    return this._removeCallback(fn, this);
+    const pairs = Future.#asPairs(this);
+    const registrations: DoneCallback[] = [];
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i] === runDoneCallback && (pairs[i + 1] as DoneCallback).fn === fn) {
+        registrations.push(pairs[i + 1] as DoneCallback);
+      }
+    }
+    let removed = 0;
+    for (const registration of registrations) removed += this._removeCallback(runDoneCallback, registration);
+    return removed;
   }
 
   /**
@@ -384,6 +410,23 @@ function wakeWaiter(waiter: Waiter): void {
 export interface Waiter {
   /** @internal Schedules the waiter's next step for the next iteration. */
   _wakeSoon(): void;
+}
+
+/** A public done-callback: the function, its future, and the context it runs in. */
+interface DoneCallback extends ContextHolder {
+  fn: (future: never) => void;
+  future: Future<unknown>;
+  /** The given context, or null to run in `_vars`, a copy of the context current when it was added. */
+  context: Context | null;
+}
+
+function runDoneCallback(callback: DoneCallback): void {
+  const outer = enterContext(callback.context ?? callback);
+  try {
+    callback.fn(callback.future as never);
+  } finally {
+    leaveContext(outer);
+  }
 }
 
 interface PromiseBridge {

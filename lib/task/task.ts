@@ -19,6 +19,14 @@
 
 import { describeValue } from "../_describe.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
+import {
+  Context,
+  type ContextHolder,
+  type ContextVars,
+  currentVars,
+  enterContext,
+  leaveContext,
+} from "../loop/context.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
@@ -50,6 +58,12 @@ export interface TaskOptions {
    * signal does not collect one listener per task.
    */
   signal?: AbortSignal;
+  /**
+   * The context the task's steps run in, and set their variables in;
+   * default: a copy of the context current at its creation (asyncio's
+   * `create_task(..., context=)`).
+   */
+  context?: Context;
 }
 
 /** Options for the Task constructor. */
@@ -66,6 +80,8 @@ interface TaskExtras {
   cancelMessage: string | undefined;
   /** The `signal` option and its listener, until the task finishes. */
   linked: { signal: AbortSignal; onAbort: () => void } | null;
+  /** The context the steps run in, once one was given or asked for; until then the task holds its own copy. */
+  context: Context | null;
 }
 
 // --------------------------------------------------------------- cancel state
@@ -144,8 +160,14 @@ let eagerDepth = 0;
  * assertEquals(value, "done");
  * ```
  */
-export class Task<T> extends Future<T> implements SleepingTask {
+export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
   #coro: Coro<T>;
+  /**
+   * @internal The task's own context: a copy of the one current at its
+   * creation. Invariant: unused once the task has a {@linkcode Context}
+   * object (given, or asked for by `getContext()`), which then holds it.
+   */
+  _vars: ContextVars;
   /** Invariant: non-null exactly while the task is suspended on a future or timer. */
   #waitingOn: Future<unknown> | TimerWait | null = null;
   /** The cancel state: see the transitions above; never read as bits elsewhere. */
@@ -172,10 +194,16 @@ export class Task<T> extends Future<T> implements SleepingTask {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError(`the signal option expects an AbortSignal, got ${describeValue(signal)}`);
     }
+    const context = options?.context;
+    if (context !== undefined && !(context instanceof Context)) {
+      throw new TypeError(`the context option expects a Context (copyContext()), got ${describeValue(context)}`);
+    }
     super(options?.loop === loop ? options : { loop });
     this.#coro = coro;
+    this._vars = currentVars();
     this.#meta = ++taskCounter;
     if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
+    if (context !== undefined) Task.#extrasOf(this).context = context;
     if (loop.getDebug()) this.#coro = _debugTask(this, coro); // creation site, DevTools async stack
     loop._undriven?.driven(coro); // a coroutine handed to a task is owned, not forgotten: the task drives it
     loop._taskStarted(this);
@@ -197,6 +225,11 @@ export class Task<T> extends Future<T> implements SleepingTask {
    * @returns `false` when the task is done (or passing this cancel on, in a cycle), else `true`.
    */
   override cancel(message?: string): boolean {
+    return Task.#cancelChain(this, message);
+  }
+
+  /** {@linkcode cancel}, from `head` down the chain of tasks it awaits. */
+  static #cancelChain(head: Task<unknown>, message: string | undefined): boolean {
     // Iterative: cancelling the head of a chain of tasks, each awaiting the next, walks the chain once, where
     // a recursive cancel would overflow the stack at a depth of some thousands. Down the chain, each task
     // counts the request and marks itself as passing it on, until a task that waits on nothing or on a
@@ -205,7 +238,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     const chain: Task<unknown>[] = [];
     let passedOn = false;
     try {
-      for (let task: Task<unknown> = this; Task.#request(task, message);) {
+      for (let task = head; Task.#request(task, message);) {
         const waitingOn = task.#waitingOn;
         if (waitingOn === null) {
           task.#cancel = withMustCancel(task.#cancel, true);
@@ -304,6 +337,16 @@ export class Task<T> extends Future<T> implements SleepingTask {
     Task.#extrasOf(this).name = String(name);
   }
 
+  /**
+   * @returns The context the task's steps run in (asyncio 3.12's
+   *   `get_context()`): what they set is there, and what is set there before
+   *   a step (with `run()`) the step sees.
+   */
+  getContext(): Context {
+    const extras = Task.#extrasOf(this);
+    return extras.context ??= new Context(this._vars);
+  }
+
   /** @returns The coroutine the task drives. */
   getCoro(): Coro<T> {
     return _unwrapCoro(this.#coro);
@@ -368,6 +411,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     const instruments = loop._instruments; // the one check a step pays when nothing observes it
     if (instruments !== null) instruments.call("beforeTaskStep", this);
     loop._currentTask = this;
+    const outerContext = enterContext(Task.#extras(this)?.context ?? this);
     let step: IteratorResult<unknown, T> | undefined, done: boolean | undefined, value: unknown;
     try {
       step = thrown === NOTHING ? this.#coro.next() : this.#coro.throw(thrown);
@@ -377,6 +421,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
       done = step.done;
       value = step.value; // before the markers are cleared: a sleep() driven directly returns AWAIT_DONE itself
     } catch (error) {
+      leaveContext(outerContext);
       loop._currentTask = outer;
       AWAIT_DONE.value = undefined;
       if (instruments !== null) instruments.call("afterTaskStep", this);
@@ -386,6 +431,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
     if (step === AWAIT_FUTURE) AWAIT_FUTURE.value = null;
     else if (step === AWAIT_TIMER) AWAIT_TIMER.value = null;
     AWAIT_DONE.value = undefined;
+    leaveContext(outerContext);
     loop._currentTask = outer;
     if (instruments !== null) instruments.call("afterTaskStep", this);
     if (done === true) {
@@ -521,6 +567,7 @@ export class Task<T> extends Future<T> implements SleepingTask {
       abort: null,
       cancelMessage: undefined,
       linked: null,
+      context: null,
     };
   }
 
