@@ -36,7 +36,7 @@ export {
 } from "./lib/errors.ts";
 export { type ErrorClass, type ExceptionCondition, rethrowCancellation } from "./lib/errors.ts";
 export { type Clock, PerformanceClock, VirtualClock } from "./lib/loop/clock.ts";
-export { Context, type ContextVars, ContextVar, copyContext, Token } from "./lib/loop/context.ts";
+export { Context, ContextVar, type ContextVars, copyContext, Token } from "./lib/loop/context.ts";
 export { type Callback, Handle, TimerHandle } from "./lib/loop/handle.ts";
 export {
   BaseEventLoop,
@@ -58,7 +58,7 @@ export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/ru
 export { ensureFuture } from "./lib/task/ensure_future.ts";
 export { fromPromise } from "./lib/task/from_promise.ts";
 export { sleep } from "./lib/task/sleep.ts";
-export { type Main, run, type RunOptions, runSync } from "./lib/task/run.ts";
+export { type Main, run, Runner, type RunnerRunOptions, type RunOptions, runSync } from "./lib/task/runner.ts";
 export type { Coro } from "./lib/task/yield_protocol.ts";
 export { futureAddToAwaitedBy, futureDiscardFromAwaitedBy } from "./lib/task/awaited_by.ts";
 export { Lock } from "./lib/sync/lock.ts";

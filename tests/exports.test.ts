@@ -42,6 +42,7 @@ const EXPECTED = [
   "QueueEmpty",
   "QueueFull",
   "QueueShutDown",
+  "Runner",
   "Semaphore",
   "SetImmediateIdle",
   "SetTimeoutIdle",

@@ -19,6 +19,7 @@
 
 import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
+import { formatTime } from "../loop/clock.ts";
 import type { Handle } from "../loop/handle.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Task } from "../task/task.ts";
@@ -162,22 +163,23 @@ export class Timeout extends PrintsAsToString {
     // Withdraw our own cancel; convert only if no one else's is still counted.
     const ours = (cm.#task as Task<unknown>).uncancel() <= cm.#cancellingOnEntry;
     if (ours && thrown instanceof CancelledError) {
-      return new TimeoutError(`the deadline t=${cm.#when} ms passed`, { cause: thrown });
+      return new TimeoutError(`the deadline t=${formatTime(cm.#when as number)} ms passed`, { cause: thrown });
     }
     return thrown;
   }
 
   /** The timer callback: cancel the task; exit will tell whose cancel it was. */
-  static #expire(cm: Timeout): void {
+  /** The timer's callback; a named function, so the timer prints as `<TimerHandle when=100 expireTimeout()>`. */
+  static #expire = function expireTimeout(cm: Timeout): void {
     if (cm.#state !== ACTIVE) return;
     cm.#state = EXPIRING;
     cm.#timer = null;
     (cm.#task as Task<unknown>).cancel();
-  }
+  };
 
   /** @returns A description like `<Timeout [active] when=100>` or `<Timeout [expired]>`. */
   override toString(): string {
-    const when = this.#state === ACTIVE || this.#state === CREATED ? ` when=${this.#when}` : "";
+    const when = this.#state === ACTIVE || this.#state === CREATED ? ` when=${formatTime(this.#when as number)}` : "";
     return `<Timeout [${STATE_NAMES[this.#state]}]${when}>`;
   }
 }

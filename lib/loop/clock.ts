@@ -103,6 +103,18 @@ export class VirtualClock implements Clock {
   }
 }
 
+/**
+ * A time on a loop's clock as messages and printed objects show it: whole
+ * milliseconds as they are (virtual time lands on them), others to a tenth
+ * (`6690.6`, not a real clock's `6690.600000000093`).
+ *
+ * @param ms Milliseconds.
+ * @returns The text.
+ */
+export function formatTime(ms: number): string {
+  return Number.isInteger(ms) || !Number.isFinite(ms) ? String(ms) : ms.toFixed(1);
+}
+
 let probedResolution: number | undefined;
 let sharedRealClock: PerformanceClock | undefined;
 

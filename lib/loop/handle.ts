@@ -17,6 +17,7 @@
 
 import { creationSite } from "../_creation_site.ts";
 import { printsAsToString } from "../_inspect.ts";
+import { formatTime } from "./clock.ts";
 import { type ContextHolder, type ContextVars, currentVars, enterContext, leaveContext } from "./context.ts";
 import type { TimerEntry } from "./timer_heap.ts";
 
@@ -147,8 +148,8 @@ export class TimerHandle extends Handle implements TimerEntry {
   /** @returns A description like `<TimerHandle when=250 tick()>`. */
   override toString(): string {
     return this.cancelled()
-      ? `<TimerHandle when=${this.#when} cancelled>`
-      : `<TimerHandle when=${this.#when} ${this.callbackName}()>`;
+      ? `<TimerHandle when=${formatTime(this.#when)} cancelled>`
+      : `<TimerHandle when=${formatTime(this.#when)} ${this.callbackName}()>`;
   }
 }
 

@@ -16,6 +16,7 @@
 import { describeValue } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
+import { formatTime } from "../loop/clock.ts";
 import type { TimerEntry } from "../loop/timer_heap.ts";
 import type { Task } from "./task.ts";
 import { trackUndriven } from "./undriven.ts";
@@ -170,7 +171,7 @@ class Sleep<T> implements Coro<T>, TimerWait, TimerEntry {
 
   /** @internal What a task sleeping on it waits on, in the task tree: `sleep until t=50`. */
   _waitLabel(): string {
-    return this.#state === NEW ? `sleep ${this.#ms} ms` : `sleep until t=${this.#ms}`;
+    return this.#state === NEW ? `sleep ${formatTime(this.#ms)} ms` : `sleep until t=${formatTime(this.#ms)}`;
   }
 
   toString(): string {

@@ -82,6 +82,8 @@ interface TaskExtras {
   linked: { signal: AbortSignal; onAbort: () => void } | null;
   /** The context the steps run in, once one was given or asked for; until then the task holds its own copy. */
   context: Context | null;
+  /** Why the task was cancelled, when the canceller said: the `cause` of the `CancelledError` it gets. */
+  cancelCause: unknown;
 }
 
 // --------------------------------------------------------------- cancel state
@@ -300,6 +302,24 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     }
   }
 
+  /**
+   * @internal Cancels the task with `cause` on its `CancelledError`, for a
+   * wait that can never end (its loop stopped, deadlocked): it stops waiting
+   * on a future (which stays as it is) and takes the cancel at its next
+   * step, so its `finally` blocks learn why.
+   */
+  _cancelBecause(message: string, cause: unknown): void {
+    if (!Task.#request(this, message)) return;
+    Task.#extrasOf(this).cancelCause = cause;
+    const awaited = this.#waitingOn;
+    this.#cancel = withMustCancel(this.#cancel, true);
+    if (awaited === null) return; // its next step is queued already, or running
+    if (awaited instanceof Future) awaited._removeWaiter(this);
+    else if (awaited.cancel(message)) return; // a timer: cancelling it wakes the task
+    this.#waitingOn = null;
+    this._wakeSoon();
+  }
+
   /** @returns How many cancellation requests are pending (asyncio 3.11+). */
   cancelling(): number {
     return requests(this.#cancel);
@@ -401,7 +421,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     this.#waitingOn = null;
     if (mustCancel(this.#cancel)) {
       this.#cancel = withMustCancel(this.#cancel, false);
-      if (!(thrown instanceof CancelledError)) thrown = new CancelledError(Task.#extras(this)?.cancelMessage);
+      if (!(thrown instanceof CancelledError)) thrown = Task.#cancelledError(this);
       // asyncio's wake-up reads the awaited result before the cancel wins; do
       // the same so a failed future is not reported as never retrieved.
       if (waited instanceof Future) waited._markSeen();
@@ -500,6 +520,14 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     return true;
   }
 
+  /** The error a cancel of `task` raises in it: its message, and its cause when the canceller gave one. */
+  static #cancelledError(task: Task<unknown>): CancelledError {
+    const extras = Task.#extras(task);
+    return extras?.cancelCause === undefined
+      ? new CancelledError(extras?.cancelMessage)
+      : new CancelledError(extras.cancelMessage, { cause: extras.cancelCause });
+  }
+
   /** A cancel came back round an await cycle: `task` stops waiting on `awaited` and is cancelled at its own step. */
   static #leaveCycle(task: Task<unknown>, awaited: Task<unknown>): void {
     awaited._removeWaiter(task); // a second cancel then finds the step queued, not a wait (the invariant holds)
@@ -518,7 +546,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     if (mustCancel(task.#cancel)) {
       // Cancelled right before the coroutine returned: the cancel wins.
       task.#cancel = withMustCancel(task.#cancel, false);
-      task._cancelWith(new CancelledError(Task.#extras(task)?.cancelMessage));
+      task._cancelWith(Task.#cancelledError(task));
     } else {
       task._resolve(value);
     }
@@ -568,6 +596,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
       cancelMessage: undefined,
       linked: null,
       context: null,
+      cancelCause: undefined,
     };
   }
 

@@ -12,7 +12,7 @@
 import type { ExceptionContext } from "../loop/exception_context.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import { checkCoroutine } from "../task/coroutine.ts";
-import { type Main, run } from "../task/run.ts";
+import { type Main, run } from "../task/runner.ts";
 import { currentTask, getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import type { RunBy } from "./_options.ts";

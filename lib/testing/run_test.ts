@@ -16,7 +16,7 @@
 
 import { defaultExceptionHandler } from "../loop/exception_context.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
-import type { Main } from "../task/run.ts";
+import type { Main } from "../task/runner.ts";
 import { describeValue } from "../_describe.ts";
 import {
   checkFlag,

@@ -494,7 +494,7 @@ Deno.test("the layer check keeps the testing kit a separate entry: only lib/test
     "mod.ts": `export { runTest } from "./lib/testing/mod.ts";`,
     "lib/sync/lock.ts": `import { waitAllTasksBlocked } from "../testing/wait.ts";`,
     "lib/testing/mod.ts": `export { runTest } from "./run_test.ts";`,
-    "lib/testing/run_test.ts": `import { run } from "../task/run.ts";\nimport { Lock } from "../sync/lock.ts";`,
+    "lib/testing/run_test.ts": `import { run } from "../task/runner.ts";\nimport { Lock } from "../sync/lock.ts";`,
   });
   assertEquals(layerViolations(files), [
     "mod.ts:1: entry may not import lib/testing/mod.ts (testing)",

@@ -38,7 +38,7 @@ Deno.test("examples/debug_mode.ts prints a call graph, a slow-step warning and t
   const readme = await textBlockAfter("**Call graphs**");
   // The call graph is exact; the warning's timings are the real clock's.
   assertEquals(out.slice(0, readme.length), readme);
-  assertStringIncludes(out, "yieldio: executing <Task pending name=Task-1 waiting=<sleep until t=");
+  assertStringIncludes(out, "yieldio: executing <Task pending name=main waiting=<sleep until t=");
   assertStringIncludes(
     out,
     "sleep(5) was created but never driven: did you forget `yield*`?\n  createdAt: run.debug (",

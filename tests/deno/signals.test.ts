@@ -217,7 +217,7 @@ Deno.test("SIGQUIT prints the pending tasks to stderr and the program goes on", 
     const dump = outcome.err.trim().split("\n");
     assertMatch(dump[0], /^yieldio: SIGQUIT at t=\d+\.\d ms; 2 task\(s\) pending:$/);
     assertEquals(dump.length, 3, outcome.err);
-    assertMatch(dump[1], /^Task-1 — waiting on sleep until t=\d+(\.\d+)?$/);
+    assertMatch(dump[1], /^main — waiting on sleep until t=\d+(\.\d+)?$/);
     assertEquals(dump[2], "waiter — waiting on Event#1");
   }
 });

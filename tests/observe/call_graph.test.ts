@@ -32,7 +32,7 @@ import { awaitCycle, co, SteppedLoop } from "./_helpers.ts";
 
 type Walked = [string, string[], Walked[]];
 
-/** CPython's `walk`: the future as T<name> (T<anon> for a default name) or F, frame names, sorted awaiters. */
+/** CPython's `walk`: the future as T<name> (T<anon> for a default name; run()'s main task is named main here) or F, frame names, sorted awaiters. */
 function walk(graph: FutureCallGraph, names?: string[]): Walked {
   const future = graph.future;
   const label = future instanceof Task ? (future.getName().includes("-") ? "T<anon>" : `T<${future.getName()}>`) : "F";
@@ -81,9 +81,9 @@ Deno.test("test_stack_tgroup: a child awaited by its group's parent and by two s
     "T<c2_root>",
     ["captureTestStack", "leaf", "four", "three", "two"],
     [
-      ["T<anon>", [], []],
-      ["T<sub_main_1>", [], [["T<anon>", [], []]]],
-      ["T<sub_main_2>", [], [["T<anon>", [], []]]],
+      ["T<main>", [], []],
+      ["T<sub_main_1>", [], [["T<main>", [], []]]],
+      ["T<sub_main_2>", [], [["T<main>", [], []]]],
     ],
   ]);
 });
@@ -106,7 +106,7 @@ Deno.test("test_stack_gather: a gathered coroutine's task is awaited by the task
   assertEquals(walk(captured!, ["captureTestStack", "deep", "first"]), [
     "T<anon>",
     ["captureTestStack", "deep", "first"],
-    [["T<anon>", [], []]],
+    [["T<main>", [], []]],
   ]);
 });
 
@@ -125,7 +125,7 @@ Deno.test("test_stack_shield: the shielded task is awaited by the task that shie
   assertEquals(walk(captured!, ["captureTestStack", "deep", "first"]), [
     "T<anon>",
     ["captureTestStack", "deep", "first"],
-    [["T<anon>", [], []]],
+    [["T<main>", [], []]],
   ]);
 });
 
@@ -146,7 +146,7 @@ Deno.test("test_stack_timeout: a timeout runs in its task and adds no edge of it
   assertEquals(walk(captured!, ["captureTestStack", "inner", "first"]), [
     "T<anon>",
     ["captureTestStack", "inner", "first"],
-    [["T<anon>", [], []]],
+    [["T<main>", [], []]],
   ]);
 });
 
@@ -174,7 +174,7 @@ Deno.test("test_stack_wait: tasks passed to wait() are awaited by the waiting ta
   assertEquals(walk(captured!, ["captureTestStack", "inner", "first"]), [
     "T<anon>",
     ["captureTestStack", "inner", "first"],
-    [["T<anon>", [], []]],
+    [["T<main>", [], []]],
   ]);
 });
 
@@ -195,7 +195,7 @@ Deno.test("test_stack_task: a task awaited with yield* is awaited by the awaitin
   assertEquals(walk(captured!, ["captureTestStack", "inner", "first"]), [
     "T<there there>",
     ["captureTestStack", "inner", "first"],
-    [["T<anon>", [], []]],
+    [["T<main>", [], []]],
   ]);
 });
 
@@ -225,8 +225,8 @@ Deno.test("test_stack_future: a plain future awaited by two tasks of a group", a
     "F",
     [],
     [
-      ["T<task A>", [], [["T<anon>", [], []]]],
-      ["T<task B>", [], [["T<anon>", [], []]]],
+      ["T<task A>", [], [["T<main>", [], []]]],
+      ["T<task B>", [], [["T<main>", [], []]]],
     ],
   ]);
   assert(text.startsWith("* <Future pending>"), text);

@@ -64,7 +64,7 @@ Deno.test("a deadlocked 100k-deep chain is a DeadlockError naming every task, no
   assertEquals(error.tasks.length, DEPTH + 1);
   const lines = error.tree.split("\n");
   assertEquals(lines.length, DEPTH + 1);
-  assertEquals(lines[0], "Task-1 — waiting on task Task-100001"); // main, on the head
+  assertEquals(lines[0], "main — waiting on task Task-100001"); // main, on the head
   assertEquals(lines[1], "Task-2 — waiting on Event#1"); // the end, made first
   assertEquals(lines[DEPTH], "Task-100001 — waiting on task Task-100000");
 });

@@ -262,7 +262,7 @@ Deno.test("a DeadlockError from run() names the pending tasks in .tasks and in i
   const tasks = error.tasks as Task<unknown>[];
   assertEquals(tasks.map((t) => t.getName()), names);
   // The tree numbers an unnamed task per loop (main is the loop's first task), not by getName()'s thread-wide count.
-  assertEquals(error.tree, "Task-1 — waiting on task stuck-worker\nstuck-worker — waiting on <Future pending>");
+  assertEquals(error.tree, "main — waiting on task stuck-worker\nstuck-worker — waiting on <Future pending>");
   assertStringIncludes(error.message, error.tree);
 });
 

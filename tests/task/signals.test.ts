@@ -62,7 +62,7 @@ Deno.test("run() refuses options that are not an object, and handleSignals that 
   await assertRejects(
     () => run(main, untyped(42)),
     TypeError,
-    "expects an options object as its second argument, got 42",
+    "run() expects an options object, got 42",
   );
   await assertRejects(() => run(main, untyped({ handleSignals: "yes" })), TypeError, 'got "yes" (a string)');
   await assertRejects(() => run(main, { handleSignals: untyped(["SIGKILL"]) }), RangeError, "can never be caught");
