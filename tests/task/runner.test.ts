@@ -2,7 +2,8 @@
 /**
  * run / runSync (asyncio.run): a fresh loop per call, main's value or error,
  * the shutdown that cancels leftover tasks and lets their `finally` blocks
- * run, the closed loop afterwards, and clear errors for misuse.
+ * run, the closed loop afterwards, and clear errors for misuse; then Runner
+ * (asyncio.Runner): one loop and one context for several runs.
  */
 
 import {
@@ -20,16 +21,19 @@ import {
   AtomicsIdle,
   CancelledError,
   CannotBlockError,
+  ContextVar,
   type Coro,
   createTask,
   currentTask,
   DeadlockError,
-  type EventLoop,
+  Event,
+  EventLoop,
   type ExceptionContext,
   fromPromise,
   getRunningLoop,
   InvalidStateError,
   run,
+  Runner,
   runSync,
   SetTimeoutIdle,
   sleep,
@@ -389,4 +393,127 @@ Deno.test("run() that cannot start its host driver rejects and reports nothing a
     console.error = original;
   }
   assertEquals([bodyRan, logged], [false, []]);
+});
+
+// ------------------------------------------------------------------ Runner
+
+Deno.test("Runner: several runs on one loop and one context; a task a run leaves goes on in the next", async () => {
+  const visits = new ContextVar("visits", { default: 0 });
+  const runner = new Runner({ clock: "virtual" });
+  const log: string[] = [];
+  function* first() {
+    visits.set(1);
+    createTask(
+      (function* () {
+        yield* sleep(50);
+        log.push(`background at ${getRunningLoop().time()}`);
+      })(),
+      { name: "background" },
+    );
+    yield* sleep(10);
+    return getRunningLoop();
+  }
+  function* second() {
+    yield* sleep(100);
+    return [visits.get(), getRunningLoop().time(), currentTask()!.getName()];
+  }
+  try {
+    const loop = await runner.run(first);
+    assertEquals(await runner.run(second), [1, 110, "second"]);
+    assertEquals(log, ["background at 50"]);
+    assertStrictEquals(runner.getLoop(), loop);
+    assertEquals(loop.isClosed(), false);
+  } finally {
+    await runner.close();
+  }
+  assertThrows(() => runner.getLoop(), InvalidStateError, "this Runner is closed");
+  await assertRejects(() => runner.run(second), InvalidStateError, "Runner.run(): this Runner is closed");
+  await runner.close(); // idempotent
+});
+
+Deno.test("Runner.close() cancels the tasks runs left and lets their finally blocks run", async () => {
+  const runner = new Runner({ clock: "virtual" });
+  const log: string[] = [];
+  await runner.run(function* () {
+    createTask((function* () {
+      try {
+        yield* sleep(1_000);
+      } finally {
+        log.push("cleaned up");
+      }
+    })());
+    yield* sleep(1);
+  });
+  assertEquals(log, []);
+  const loop = runner.getLoop();
+  await runner.close();
+  assertEquals([log, loop.isClosed()], [["cleaned up"], true]);
+});
+
+Deno.test("Runner.runSync and closeSync drive the same loop blocking, where the thread may block", () => {
+  if (blockingRefusal() !== null) return void assertThrows(() => new Runner().runSync(sleep(1)), CannotBlockError);
+  const runner = new Runner({ clock: "virtual" });
+  assertEquals(runner.runSync(sleep(5, "a")), "a");
+  assertEquals(
+    runner.runSync(function* () {
+      yield* sleep(5);
+      return getRunningLoop().time();
+    }),
+    10,
+  );
+  runner.closeSync();
+  assertThrows(() => runner.runSync(sleep(1)), InvalidStateError, "this Runner is closed");
+});
+
+Deno.test("run(main, { loopFactory }) runs on the loop the factory makes; a factory that makes none is refused", async () => {
+  const made: EventLoop[] = [];
+  const time = await run(function* () {
+    yield* sleep(250);
+    return getRunningLoop().time();
+  }, {
+    loopFactory: () => {
+      const loop = new EventLoop({ clock: "virtual" });
+      made.push(loop);
+      return loop;
+    },
+  });
+  assertEquals([time, made.length, made[0].isClosed()], [250, 1, true]);
+  await assertRejects(() => run(sleep(1), { loopFactory: untyped(() => 42) }), TypeError, "got 42 (a number)");
+  assertThrows(() => new Runner({ loopFactory: untyped("no") }), TypeError, 'got "no" (a string)');
+});
+
+Deno.test("run()'s main task is named after its generator function, else main, or as Runner.run is told", async () => {
+  function* crawl() {
+    return currentTask()!.getName();
+  }
+  assertEquals(await run(crawl), "crawl");
+  assertEquals(
+    await run(function* () {
+      return currentTask()!.getName();
+    }),
+    "main",
+  );
+  const runner = new Runner();
+  try {
+    assertEquals(await runner.run(crawl, { name: "nightly" }), "nightly");
+  } finally {
+    await runner.close();
+  }
+});
+
+Deno.test("a main task cancelled by a deadlock gets a CancelledError that says why, caused by the DeadlockError", async () => {
+  let seen: unknown = null;
+  const error = await assertRejects(() =>
+    run(function* () {
+      try {
+        yield* new Event().wait();
+      } catch (e) {
+        seen = e;
+        throw e;
+      }
+    }, { clock: "virtual" }), DeadlockError);
+  assertInstanceOf(seen, CancelledError);
+  const cancelled = seen as CancelledError;
+  assertStringIncludes(cancelled.message, "the loop stopped: deadlock: nothing is ready");
+  assertStrictEquals(cancelled.cause, error);
 });
