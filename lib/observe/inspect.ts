@@ -13,6 +13,7 @@
  * @module
  */
 
+import { formatTime } from "../loop/clock.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import { describeUndriven } from "../task/undriven.ts";
@@ -43,9 +44,12 @@ export interface InspectWarning {
    * `self-wakes`: a task that mostly wakes itself (spinning on `sleep(0)`);
    * `long-step`: a step that held the thread longer than a 5 ms slice;
    * `unretrieved`: a future or task that failed and nobody awaited it;
-   * `never-driven`: a yieldio coroutine created and never driven (debug mode).
+   * `never-driven`: a yieldio coroutine created and never driven (debug mode);
+   * `swallowed-cancel`: a task caught the `CancelledError` of its cancel and
+   * went on (three new waits since), or has waited more than a second since
+   * its cancel reached it, without raising it or calling `uncancel()`.
    */
-  kind: "self-wakes" | "long-step" | "unretrieved" | "never-driven";
+  kind: "self-wakes" | "long-step" | "unretrieved" | "never-driven" | "swallowed-cancel";
   /** The task concerned, by id, if any. */
   task: number | null;
   /** What is wrong, in a sentence. */
@@ -75,6 +79,9 @@ export interface LoopSnapshot {
   /** What looks wrong. */
   warnings: InspectWarning[];
 }
+
+/** A task still waiting this long (ms, on the loop's clock) after its cancel reached it is warned about. */
+export const LONG_CLEANUP_MS = 1000;
 
 /** A snapshot lists this many timers at most (a program may arm thousands). */
 export const MAX_TIMERS = 50;
@@ -142,6 +149,21 @@ export function inspect(loop: EventLoop = _getRunningLoop("inspect()")): LoopSna
         task: id,
         message: `task ${name} ran ${counts.longestMs.toFixed(1)} ms in one step without yielding ` +
           `(longer than a ${LONG_STEP_MS} ms slice): nothing else could run meanwhile`,
+      });
+    }
+  });
+  pending.forEach((task, i) => {
+    const swallowed = task._swallowed();
+    const since = task._waitingSinceCancel();
+    if (swallowed !== null) {
+      warnings.push({ kind: "swallowed-cancel", task: tasks[i].id, message: swallowed });
+    } else if (loop.time() - since > LONG_CLEANUP_MS) {
+      warnings.push({
+        kind: "swallowed-cancel",
+        task: tasks[i].id,
+        message: `task ${tasks[i].name} has waited ${Math.round(loop.time() - since)} ms since its cancel reached it ` +
+          "(at t=" + formatTime(since) + "), on " + (tasks[i].waitingOn ?? "nothing") + ": a cleanup that long, or " +
+          "a catch that swallowed the CancelledError",
       });
     }
   });

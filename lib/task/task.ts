@@ -84,6 +84,16 @@ interface TaskExtras {
   context: Context | null;
   /** Why the task was cancelled, when the canceller said: the `cause` of the `CancelledError` it gets. */
   cancelCause: unknown;
+  /**
+   * Once a cancel reached the coroutine (its `CancelledError` thrown in at a
+   * `yield*`) and while it is not withdrawn: how many new waits the task
+   * began since; else undefined. See {@linkcode SWALLOWED_AFTER_WAITS}.
+   */
+  waitsAfterCancel: number | undefined;
+  /** When (on the loop's clock) that cancel reached the coroutine. */
+  cancelDeliveredAt: number;
+  /** How the task swallowed a cancel, once it looked so; reported once. */
+  swallowed: string | undefined;
 }
 
 // --------------------------------------------------------------- cancel state
@@ -143,6 +153,14 @@ let taskCounter = 0;
 const MAX_EAGER_DEPTH = 100;
 /** Eager first steps in progress on this thread, one inside the other. */
 let eagerDepth = 0;
+/**
+ * A task whose cancel reached its coroutine, still counted and not withdrawn
+ * (`uncancel()`), that has since begun this many new waits is taken to have
+ * swallowed it (a catch-all `catch`): cleanup in a `finally` block rarely
+ * waits more than once or twice, a loop that caught the cancel waits on.
+ * Finishing with a result in that state is a swallow at once.
+ */
+const SWALLOWED_AFTER_WAITS = 3;
 
 /**
  * A coroutine running on the loop; a {@linkcode Future} of its return value.
@@ -333,7 +351,9 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
    */
   uncancel(): number {
     this.#cancel = withoutRequest(this.#cancel);
-    return requests(this.#cancel);
+    const left = requests(this.#cancel);
+    if (left === 0 && typeof this.#meta !== "number") this.#meta.waitsAfterCancel = undefined; // withdrawn: no swallow
+    return left;
   }
 
   /** @returns The task's name. */
@@ -426,6 +446,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
       // the same so a failed future is not reported as never retrieved.
       if (waited instanceof Future) waited._markSeen();
     }
+    if (requests(this.#cancel) > 0) Task.#noteDelivery(this, thrown, waited);
     const loop = this.getLoop();
     const outer = loop._currentTask; // null, unless an eager task starts inside another task's step
     const instruments = loop._instruments; // the one check a step pays when nothing observes it
@@ -458,7 +479,9 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
       Task.#finishWithResult(this, value as T);
     } else if (step === AWAIT_FUTURE) {
       Task.#waitOn(this, value as Future<unknown>, loop);
+      if (requests(this.#cancel) > 0) Task.#noteWaitAfterCancel(this);
     } else if (step === AWAIT_TIMER) {
+      if (requests(this.#cancel) > 0) Task.#noteWaitAfterCancel(this);
       const timer = value as TimerWait;
       timer._arm(this);
       this.#waitingOn = timer;
@@ -520,6 +543,52 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     return true;
   }
 
+  /**
+   * A step of a task with cancel requests counted: when the cancel reaches
+   * the coroutine in it (thrown in, or raised by the cancelled future it
+   * awaited), start counting its new waits.
+   */
+  static #noteDelivery(task: Task<unknown>, thrown: unknown, waited: unknown): void {
+    const extras = Task.#extrasOf(task);
+    if (extras.waitsAfterCancel !== undefined) return;
+    const delivered = thrown instanceof CancelledError || (waited instanceof Future && waited.cancelled()) ||
+      (waited !== null && !(waited instanceof Future) && (waited as TimerWait & { cancelled(): boolean }).cancelled());
+    if (!delivered) return;
+    extras.waitsAfterCancel = 0;
+    extras.cancelDeliveredAt = task.getLoop().time();
+  }
+
+  /** A task that still counts a cancel began a new wait: past the threshold, it swallowed it. */
+  static #noteWaitAfterCancel(task: Task<unknown>): void {
+    const extras = Task.#extras(task);
+    if (extras === undefined || extras.waitsAfterCancel === undefined) return;
+    if (++extras.waitsAfterCancel === SWALLOWED_AFTER_WAITS) Task.#swallowed(task, "went on waiting");
+  }
+
+  /** Records, once, that `task` swallowed its cancel; debug mode says so at once. */
+  static #swallowed(task: Task<unknown>, how: string): void {
+    const extras = Task.#extrasOf(task);
+    if (extras.swallowed !== undefined) return;
+    extras.swallowed = how;
+    if (task.getLoop().getDebug()) console.warn(`yieldio: ${swallowMessage(task, how)}`);
+  }
+
+  /** @internal How the task swallowed a cancel, when it did: what `inspect()` warns about. */
+  _swallowed(): string | null {
+    const how = Task.#extras(this)?.swallowed;
+    return how === undefined ? null : swallowMessage(this, how);
+  }
+
+  /**
+   * @internal When the cancel the task still counts reached its coroutine,
+   * if it did and the task has waited again since: a wait that lasts is
+   * either a long cleanup or a swallowed cancel. Else NaN.
+   */
+  _waitingSinceCancel(): number {
+    const extras = Task.#extras(this);
+    return extras !== undefined && (extras.waitsAfterCancel ?? 0) > 0 ? extras.cancelDeliveredAt : NaN;
+  }
+
   /** The error a cancel of `task` raises in it: its message, and its cause when the canceller gave one. */
   static #cancelledError(task: Task<unknown>): CancelledError {
     const extras = Task.#extras(task);
@@ -543,6 +612,9 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
   }
 
   static #finishWithResult<T>(task: Task<T>, value: T): void {
+    if (requests(task.#cancel) > 0 && Task.#extras(task)?.waitsAfterCancel !== undefined) {
+      Task.#swallowed(task, "returned a value");
+    }
     if (mustCancel(task.#cancel)) {
       // Cancelled right before the coroutine returned: the cancel wins.
       task.#cancel = withMustCancel(task.#cancel, false);
@@ -597,6 +669,9 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
       linked: null,
       context: null,
       cancelCause: undefined,
+      waitsAfterCancel: undefined,
+      cancelDeliveredAt: NaN,
+      swallowed: undefined,
     };
   }
 
@@ -637,6 +712,13 @@ export function wakeTask(task: Task<unknown>): void {
 
 function throwIntoTask(pending: { task: Task<unknown>; error: Error }): void {
   pending.task._step(pending.error);
+}
+
+/** What a swallowed cancel looks like, in a sentence. */
+function swallowMessage(task: Task<unknown>, how: string): string {
+  return `${task.getName()} caught the CancelledError of its cancel and ${how}, without raising it or calling ` +
+    "uncancel(): a catch-all `catch` swallowed it, so whoever cancelled it may wait forever; rethrow it " +
+    "(rethrowCancellation(e)) or withdraw it with currentTask().uncancel()";
 }
 
 /** The error for a coroutine whose `next()` or `throw()` gave something that is not an iterator result. */

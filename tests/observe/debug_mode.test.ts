@@ -34,11 +34,11 @@ Deno.test("a slow step is reported naming the task and where it was created", as
   let file = "";
   const calls = await captureConsoleAsync("warn", () =>
     run(function* () {
-      getRunningLoop().slowCallbackDuration = 5;
+      getRunningLoop().slowCallbackDuration = 30; // far above what a trivial step takes on a loaded machine
       file = hereFile();
       const slowpoke = createTask(
         (function* () {
-          busyWait(8);
+          busyWait(60);
           yield* sleep(0);
         })(),
         { name: "slowpoke" },
