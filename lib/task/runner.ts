@@ -21,6 +21,7 @@ import { Context, copyContext } from "../loop/context.ts";
 import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
+import { STALL_MS, watchForStalls } from "./stall_watchdog.ts";
 import { checkSignal, exitCodeFor, exitProcess, type SignalName, type SignalWatch, watchSignal } from "./signals.ts";
 import { Task } from "./task.ts";
 import type { Coro } from "./yield_protocol.ts";
@@ -46,6 +47,12 @@ export interface RunOptions extends EventLoopOptions {
    * do. Default true.
    */
   dumpOnSigquit?: boolean;
+  /**
+   * Debug mode on a real clock: when every task has waited on another task
+   * or a primitive, and the loop has done nothing, for this many ms, print
+   * them once, as a probable deadlock (the stall watchdog). Default 10 000.
+   */
+  stallMs?: number;
   /**
    * Makes the loop to run on (asyncio's `loop_factory`), instead of
    * `new EventLoop(options)`; then the loop's own options (clock, debug,
@@ -153,6 +160,9 @@ export class Runner {
     loop._prepareDriver(false); // main's task is made only once the driver can start
     const task = this.#mainTask(loop, main, options, "Runner.run()");
     const watches = this.#watchSignals(loop, task);
+    const stopWatchdog = loop.getDebug() && !loop._isVirtual()
+      ? watchForStalls(loop, this.#options?.stallMs ?? STALL_MS)
+      : null;
     try {
       this.#lastRunFailed = false;
       return await loop.runUntilComplete(task);
@@ -162,6 +172,7 @@ export class Runner {
       throw error;
     } finally {
       for (const watch of watches) watch.stop();
+      stopWatchdog?.();
     }
   }
 
@@ -359,6 +370,10 @@ function checkOptions(options: RunOptions | undefined, caller: string): void {
     throw new TypeError(`${caller} expects an options object, got ${describeValue(options)}`);
   }
   signalsToHandle(options?.handleSignals); // refused before a loop exists that a refusal would strand
+  const stallMs = options?.stallMs;
+  if (stallMs !== undefined && !(typeof stallMs === "number" && stallMs > 0)) {
+    throw new TypeError(`stallMs expects a positive number of ms, got ${describeValue(stallMs)}`);
+  }
   const factory = options?.loopFactory;
   if (factory !== undefined && typeof factory !== "function") {
     throw new TypeError(`loopFactory expects a function that makes an EventLoop, got ${describeValue(factory)}`);
