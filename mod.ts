@@ -101,6 +101,7 @@ export {
 } from "./lib/observe/call_graph.ts";
 export {
   inspect,
+  type InspectOptions,
   type InspectWarning,
   type LoopSnapshot,
   type TaskRow,

@@ -13,10 +13,13 @@
  */
 
 import { describeValue } from "../_describe.ts";
-import { inspect, type LoopSnapshot } from "../observe/inspect.ts";
+import { inspect, type InspectOptions, type LoopSnapshot } from "../observe/inspect.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { actionOf, type InspectorClick, type InspectorElement, newSection } from "./dom.ts";
 import { renderSnapshot } from "./render.ts";
+
+/** The inspector shows steps and busy times: it turns step counting on for the loop it watches. */
+export const COUNTING: InspectOptions = Object.freeze({ countSteps: true });
 
 /** What the inspector watches: a loop. */
 export type InspectableLoop = EventLoop;
@@ -105,7 +108,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
   let player: ReturnType<typeof setInterval> | undefined;
 
   /** Renders `snapshot`, or a fresh one: a step passes the one it already took. */
-  const refresh = (snapshot = inspect(loop)): void => {
+  const refresh = (snapshot = inspect(loop, COUNTING)): void => {
     element.innerHTML = renderSnapshot(snapshot, {
       title: options.title,
       controls: drive ? { paused } : undefined,
@@ -131,7 +134,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
       note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       return null;
     }
-    const snapshot = inspect(loop);
+    const snapshot = inspect(loop, COUNTING);
     const { tasks, ready, timerCount, refs } = snapshot;
     if (ready === 0 && timerCount === 0 && refs === 0) {
       // Stepping on would change nothing: say why the tasks still there can never run.

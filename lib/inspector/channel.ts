@@ -11,7 +11,7 @@
 import { describeValue } from "../_describe.ts";
 import { inspect, type LoopSnapshot } from "../observe/inspect.ts";
 import { type InspectorElement, newSection } from "./dom.ts";
-import type { InspectableLoop } from "./attach.ts";
+import { COUNTING, type InspectableLoop } from "./attach.ts";
 import { renderSnapshot } from "./render.ts";
 
 /**
@@ -96,7 +96,7 @@ export function publishSnapshots(loop: InspectableLoop, options: PublishOptions 
   const channel = openChannel(options.channel, "publishSnapshots");
   const source = options.source ?? "loop";
   const publish = (): void => {
-    const message: SnapshotMessage = { kind: "yieldio-snapshot", source, snapshot: inspect(loop) };
+    const message: SnapshotMessage = { kind: "yieldio-snapshot", source, snapshot: inspect(loop, COUNTING) };
     channel.postMessage(message);
   };
   const timer = setInterval(publish, intervalMs);

@@ -24,9 +24,9 @@ export type { TaskRow };
 
 /** One pending task in a {@linkcode LoopSnapshot}. */
 export interface TaskSnapshot extends TaskRow {
-  /** Steps run since the loop was first inspected. */
+  /** Steps run since step counting started (`inspect(loop, { countSteps: true })`); 0 without it. */
   steps: number;
-  /** Time spent in those steps, on the loop's clock (ms; always 0 on virtual time). */
+  /** Time spent in those steps, on the loop's clock (ms; always 0 on virtual time); 0 without counting. */
   busyMs: number;
 }
 
@@ -80,6 +80,16 @@ export interface LoopSnapshot {
   warnings: InspectWarning[];
 }
 
+/** Options for {@linkcode inspect}. */
+export interface InspectOptions {
+  /**
+   * Start counting each task's steps, busy time and wake-ups, if not yet,
+   * for the life of the loop. It costs every later step about a host clock
+   * read or two (bench scenario "inspect"). Default false.
+   */
+  countSteps?: boolean;
+}
+
 /** A task still waiting this long (ms, on the loop's clock) after its cancel reached it is warned about. */
 export const LONG_CLEANUP_MS = 1000;
 
@@ -92,8 +102,11 @@ export const MAX_TIMERS = 50;
  * which tasks await it, steps and busy time) and warnings — a task that only
  * wakes itself, a step longer than a 5 ms slice, an exception nobody
  * retrieved, a coroutine never driven. JSON-serializable; equal virtual-time
- * programs give equal snapshots. The first call also starts counting steps
- * (an instrument), so counts start then; a loop never inspected pays nothing.
+ * programs give equal snapshots. A snapshot costs the loop nothing
+ * afterwards; `countSteps: true` also starts counting each task's steps,
+ * busy time and wake-ups (an instrument, for the life of the loop: the
+ * inspector turns it on), which the steps, busy times and the `self-wakes`
+ * and `long-step` warnings read.
  *
  * @param loop The loop to look at (default: the running loop).
  * @returns The snapshot.
@@ -122,8 +135,9 @@ export const MAX_TIMERS = 50;
  * loop.close();
  * ```
  */
-export function inspect(loop: EventLoop = _getRunningLoop("inspect()")): LoopSnapshot {
-  const stats = loop.isClosed() ? null : TaskStats.of(loop);
+export function inspect(loop?: EventLoop, options?: InspectOptions): LoopSnapshot {
+  loop ??= _getRunningLoop("inspect()");
+  const stats = options?.countSteps === true && !loop.isClosed() ? TaskStats.of(loop) : TaskStats.ifCounting(loop);
   const pending = loop._pendingTasks();
   const counted = pending.map((task) => stats?.counts(task));
   const tasks = _taskRows(loop, pending).map((row, i): TaskSnapshot => {

@@ -1,8 +1,9 @@
 /**
- * Per-task accounting for `loop.inspect()`: steps, busy time, wake-ups — and
- * the lints tokio-console taught (a task that only wakes itself, a step that
- * hogs the thread). An instrument, installed on a loop the first time it is
- * inspected; until then nothing is counted and a step pays nothing.
+ * Per-task accounting for `inspect()`: steps, busy time, wake-ups — and the
+ * lints tokio-console taught (a task that only wakes itself, a step that hogs
+ * the thread). An instrument, installed when `inspect(loop, { countSteps:
+ * true })` asks (the inspector does); until then nothing is counted and a
+ * step pays nothing. Then a step costs two host clock reads and a lookup.
  *
  * Counts live in a WeakMap keyed by task (no field on Task). Busy time is on
  * the loop's clock, so a virtual-time program counts the same on every run;
@@ -33,8 +34,7 @@ export interface TaskCounts {
 interface Counting extends TaskCounts {
   /** Still before its first step: its first schedule is its start, not a wake-up. */
   starting: boolean;
-  /** When the step in progress started, on the loop's and the host's clock (per task: eager steps nest). */
-  start: number;
+  /** When the step in progress started, on the host's clock (per task: eager steps nest). */
   startReal: number;
 }
 
@@ -48,10 +48,20 @@ const statsByLoop = new WeakMap<EventLoop, TaskStats>();
 /** @internal Counts steps, time and wake-ups per task; see the module doc. */
 export class TaskStats implements Instrument<Task<unknown>> {
   #loop: EventLoop;
+  /** A virtual clock stands still during a step: busy time there is 0, and not measured. */
+  #virtual: boolean;
   #counts = new WeakMap<Task<unknown>, Counting>();
+  /** The counts of the steps in progress, innermost last (eager steps nest): no second lookup after a step. */
+  #stepping: Counting[] = [];
 
   private constructor(loop: EventLoop) {
     this.#loop = loop;
+    this.#virtual = loop._isVirtual();
+  }
+
+  /** @returns The loop's counter, or null when it does not count. */
+  static ifCounting(loop: EventLoop): TaskStats | null {
+    return statsByLoop.get(loop) ?? null;
   }
 
   /** @returns The loop's counter, installing it on first use. */
@@ -85,15 +95,16 @@ export class TaskStats implements Instrument<Task<unknown>> {
   beforeTaskStep(task: Task<unknown>): void {
     const counts = this.#countsOf(task);
     counts.starting = false;
-    counts.start = this.#loop.time();
     counts.startReal = this.#loop._realNow();
+    this.#stepping.push(counts);
   }
 
-  afterTaskStep(task: Task<unknown>): void {
-    const counts = this.#countsOf(task);
+  afterTaskStep(_task: Task<unknown>): void {
+    const counts = this.#stepping.pop() as Counting;
     counts.steps++;
-    counts.busyMs += this.#loop.time() - counts.start;
+    // A real loop's clock is the host's: its busy time is the step's host time.
     const took = this.#loop._realNow() - counts.startReal;
+    if (!this.#virtual) counts.busyMs += took;
     if (took > counts.longestMs) counts.longestMs = took;
   }
 
@@ -105,5 +116,5 @@ export class TaskStats implements Instrument<Task<unknown>> {
 }
 
 function newCounts(starting: boolean): Counting {
-  return { steps: 0, busyMs: 0, longestMs: 0, wakes: 0, selfWakes: 0, starting, start: 0, startReal: 0 };
+  return { steps: 0, busyMs: 0, longestMs: 0, wakes: 0, selfWakes: 0, starting, startReal: 0 };
 }

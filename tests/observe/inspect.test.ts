@@ -19,7 +19,7 @@ function snapshotOfFixedProgram(): LoopSnapshot {
       });
     }),
   );
-  inspect(stepped.loop); // starts counting steps
+  inspect(stepped.loop, { countSteps: true }); // starts counting steps
   stepped.step(2);
   const snapshot = inspect(stepped.loop);
   stepped.close();
@@ -73,7 +73,7 @@ Deno.test("a task that only wakes itself gets the self-wakes warning", () => {
     }),
   );
   stepped.task("sleeper", sleep(1000));
-  inspect(stepped.loop);
+  inspect(stepped.loop, { countSteps: true });
   stepped.step(30);
   assertEquals(inspect(stepped.loop).warnings, [{
     kind: "self-wakes",
@@ -92,7 +92,7 @@ Deno.test("a task woken by timers and futures is not spinning", () => {
       for (let i = 0; i < 40; i++) yield* sleep(10);
     }),
   );
-  inspect(stepped.loop);
+  inspect(stepped.loop, { countSteps: true });
   stepped.step(61); // the first step, then two iterations per sleep: the timer fires, the task steps
   const snapshot = inspect(stepped.loop);
   assertEquals([snapshot.warnings, snapshot.time, snapshot.tasks[0].steps], [[], 300, 31]);
@@ -109,7 +109,7 @@ Deno.test("a step longer than a 5 ms slice gets the long-step warning", () => {
       yield* sleep(1000);
     }),
   );
-  inspect(stepped.loop);
+  inspect(stepped.loop, { countSteps: true });
   stepped.step(2);
   const [warning] = inspect(stepped.loop).warnings;
   assertEquals([warning.kind, warning.task], ["long-step", 1]);
@@ -205,4 +205,16 @@ Deno.test("inspect() names unnamed tasks by their per-loop id, so equal programs
     task: null,
     message: "<Task finished name=Task-2 exception=RangeError: lost> failed and nobody retrieved its exception",
   }]);
+});
+
+Deno.test("a snapshot alone leaves the loop as it was: steps are counted only once countSteps asks", () => {
+  const stepped = new SteppedLoop();
+  stepped.task("sleeper", sleep(1000));
+  stepped.step(1);
+  const plain = inspect(stepped.loop);
+  assertEquals([plain.tasks[0].steps, stepped.loop._instruments], [0, null]);
+  inspect(stepped.loop, { countSteps: true });
+  stepped.step(1);
+  assertEquals(inspect(stepped.loop).tasks[0].steps, 0); // the sleeper has not stepped since counting began
+  stepped.close();
 });
