@@ -120,25 +120,25 @@ let host: SignalHost | null | undefined;
 function signalHost(): SignalHost | null {
   if (host !== undefined) return host;
   const deno = (globalThis as { Deno?: Partial<DenoSignals> }).Deno;
-  const process = (globalThis as { process?: Partial<NodeProcess> }).process;
   if (typeof deno?.addSignalListener === "function" && typeof deno.exit === "function") {
     const signals = deno as DenoSignals;
-    host = {
+    return host = {
       on: (signal, listener) => signals.addSignalListener(signal, listener),
       off: (signal, listener) => signals.removeSignalListener(signal, listener),
       exit: (code) => signals.exit(code),
     };
-  } else if (typeof process?.versions?.node === "string" && typeof process.on === "function") {
+  }
+  // Read only where Deno is not: Deno's `process` is a lazy getter that loads its Node layer (tens of ms).
+  const process = (globalThis as { process?: Partial<NodeProcess> }).process;
+  if (typeof process?.versions?.node === "string" && typeof process.on === "function") {
     const node = process as NodeProcess;
-    host = {
+    return host = {
       on: (signal, listener) => node.on(signal, listener),
       off: (signal, listener) => node.off(signal, listener),
       exit: (code) => node.exit(code),
     };
-  } else {
-    host = null;
   }
-  return host;
+  return host = null;
 }
 
 /** One signal's host listener and who is subscribed to it. */
