@@ -9,6 +9,8 @@
  * @module
  */
 
+import { safeString } from "./_describe.ts";
+
 /**
  * Thrown into a task at its current `yield*` when the task is cancelled, and
  * raised by `result()` of a cancelled future (asyncio's `CancelledError`).
@@ -30,11 +32,14 @@
  */
 export class CancelledError extends Error {
   /**
-   * @param message The cancel message given to `cancel(msg)`, if any.
+   * @param message The cancel message given to `cancel(msg)`, if any. It is
+   *   often built later than `cancel()` was called, so it never throws: a
+   *   message that is not a string is converted like `String(message)`, or
+   *   described (`an object with a null prototype`) when that throws.
    * @param options `cause`, as for `Error`.
    */
   constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message === undefined || typeof message === "string" ? message : safeString(message), options);
     this.name = "CancelledError";
   }
 }

@@ -190,7 +190,7 @@ async function buildInspector(): Promise<Pick<BuildInfo, "inspectorMinBytes" | "
 }
 
 /** Files the testing bundle may inline: pure functions, no class or state the core must share. */
-const TESTING_INLINED = ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"];
+const TESTING_INLINED = ["lib/_describe.ts", "lib/_is_instance.ts", "lib/task/body.ts", "lib/task/coroutine.ts"];
 
 /** Resolves every core file the testing kit imports to the core bundle, `./yieldio.js` (external). */
 const coreAsExternal: esbuild.Plugin = {
