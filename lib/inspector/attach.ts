@@ -12,7 +12,7 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeThrown, describeValue } from "../_describe.ts";
 import type { LoopSnapshot } from "../task/inspect.ts";
 import { actionOf, type InspectorClick, type InspectorElement, newSection } from "./_dom.ts";
 import { renderSnapshot } from "./render.ts";
@@ -136,7 +136,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
     try {
       loop.runOnce();
     } catch (error) {
-      note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+      note = `runOnce() failed: ${describeThrown(error)}`;
       return null;
     }
     const snapshot = loop.inspect();
