@@ -71,12 +71,12 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * `String(value)`, or {@linkcode describeValue} when the conversion throws
- * (a symbol is converted too): for text a value gives of itself, such as a
- * cancel message or a thrown non-Error, where asyncio would use `str()`.
+ * `String(value)`, or {@linkcode describeValue} when the conversion throws:
+ * for text a value gives of itself, such as a cancel message or a thrown
+ * non-Error, where asyncio would use `str()`. (`String()` converts a symbol,
+ * where a template string would throw.)
  */
 export function safeString(value: unknown): string {
-  if (typeof value === "symbol") return value.toString();
   try {
     return String(value);
   } catch {
