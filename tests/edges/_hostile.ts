@@ -116,9 +116,10 @@ export const HOSTILE: readonly Hostile[] = [
     callable: true,
   },
   {
+    // Made from Error.prototype, not new Error(): Node materializes a real error's stack when "stack" is
+    // redefined, and its source-map support then calls the throwing getters.
     name: "an Error whose name, message and stack getters throw",
-    make: () =>
-      Object.defineProperties(new Error(), { name: { get: boom }, message: { get: boom }, stack: { get: boom } }),
+    make: () => Object.create(Error.prototype, { name: { get: boom }, message: { get: boom }, stack: { get: boom } }),
     described: "an Error object",
   },
   { name: "a symbol", make: () => Symbol("hostile"), described: "Symbol(hostile) (a symbol)", printable: true },
