@@ -57,6 +57,7 @@ export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
 export { ensureFuture } from "./lib/task/ensure_future.ts";
 export { fromPromise } from "./lib/task/from_promise.ts";
+export type { FromPromiseOptions } from "./lib/task/from_promise.ts";
 export { sleep } from "./lib/task/sleep.ts";
 export { type Main, run, Runner, type RunnerRunOptions, type RunOptions, runSync } from "./lib/task/runner.ts";
 export type { Coro } from "./lib/task/yield_protocol.ts";

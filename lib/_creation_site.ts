@@ -11,6 +11,10 @@
  * few entry points whose depth varies (`createTask` through `loop.createTask`
  * or a task group) are named by a pattern (`entries`); V8 stacks only.
  *
+ * Never throws: a stack is user-influenced (`Error.prepareStackTrace` may
+ * throw or return a non-string), and a creation site is only ever a detail
+ * of a report, so an unreadable stack gives no site.
+ *
  * @module
  */
 
@@ -35,7 +39,7 @@ function ownLib(): string | null {
  *   outside yieldio, if any.
  */
 export function creationSite(ownFrames?: number, entries?: RegExp): string | undefined {
-  return siteIn(new Error().stack, ownFrames, entries);
+  return siteIn(stackOf(new Error()), ownFrames, entries);
 }
 
 /**
@@ -51,9 +55,19 @@ export function deferredCreationSite(ownFrames?: number): () => string | undefin
   let error: Error | null = new Error();
   let site: string | undefined;
   return () => {
-    if (error !== null) [site, error] = [siteIn(error.stack, ownFrames, undefined), null];
+    if (error !== null) [site, error] = [siteIn(stackOf(error), ownFrames, undefined), null];
     return site;
   };
+}
+
+/** `error.stack` when it is a string; reading it runs `Error.prepareStackTrace`, which may throw. */
+function stackOf(error: Error): string | undefined {
+  try {
+    const stack: unknown = error.stack;
+    return typeof stack === "string" ? stack : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The site in `stack`, captured by `creationSite` or `deferredCreationSite` (see their parameters). */

@@ -1,10 +1,15 @@
 /**
  * Makes `console.log`, Deno's inspector and Node's `util.inspect` print a
  * yieldio object through its `toString()` (`<Task pending name=Task-3 ...>`)
- * instead of dumping private state.
+ * instead of dumping private state. A hook never throws: a console that
+ * prints a value must not fail because of it, so a `toString()` that throws
+ * (a task whose name cannot be printed, a subclass gone wrong) gives a
+ * placeholder instead.
  *
  * @module
  */
+
+import { safeLabel } from "./_describe.ts";
 
 const DENO_INSPECT = Symbol.for("Deno.customInspect");
 const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -18,12 +23,12 @@ const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
 export class PrintsAsToString {
   /** @internal Deno's `console.log` and inspector. */
   [DENO_INSPECT](): string {
-    return this.toString();
+    return printed(this);
   }
 
   /** @internal Node's `util.inspect`. */
   [NODE_INSPECT](): string {
-    return this.toString();
+    return printed(this);
   }
 }
 
@@ -36,10 +41,21 @@ export function printsAsToString(cls: { prototype: { toString(): string } }): vo
   for (const key of [DENO_INSPECT, NODE_INSPECT]) {
     Object.defineProperty(cls.prototype, key, {
       value: function (this: { toString(): string }): string {
-        return this.toString();
+        return printed(this);
       },
       configurable: true,
       writable: true,
     });
   }
+}
+
+/** `value.toString()` as one safe line, or a placeholder when it throws or gives no string. */
+function printed(value: { toString(): string }): string {
+  try {
+    const text: unknown = value.toString();
+    if (typeof text === "string") return safeLabel(text);
+  } catch {
+    // fall through to the placeholder
+  }
+  return "<unprintable yieldio object: its toString() failed>";
 }

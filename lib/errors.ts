@@ -9,6 +9,7 @@
  * @module
  */
 
+import { safeString } from "./_describe.ts";
 export { type ErrorClass, type ExceptionCondition, ExceptionGroup } from "./exception_group.ts";
 
 /**
@@ -32,11 +33,14 @@ export { type ErrorClass, type ExceptionCondition, ExceptionGroup } from "./exce
  */
 export class CancelledError extends Error {
   /**
-   * @param message The cancel message given to `cancel(msg)`, if any.
+   * @param message The cancel message given to `cancel(msg)`, if any. It is
+   *   often built later than `cancel()` was called, so it never throws: a
+   *   message that is not a string is converted like `String(message)`, or
+   *   described (`an object with a null prototype`) when that throws.
    * @param options `cause`, as for `Error`.
    */
   constructor(message?: string, options?: ErrorOptions) {
-    super(message, options);
+    super(message === undefined || typeof message === "string" ? message : safeString(message), options);
     this.name = "CancelledError";
   }
 }

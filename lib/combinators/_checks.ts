@@ -1,25 +1,28 @@
 /**
  * Argument checks shared by the combinators: what counts as an awaitable, a
- * collection of them, an options object, a future of the right loop, and a timeout (bodies are checked by lib/task/body.ts). Each failure is a `TypeError` or
- * `RangeError` that names the caller and the offending value, thrown at the
- * call (before anything is scheduled), never later inside a task.
+ * collection of them, an options object, a future of the right loop, and a
+ * timeout (bodies are checked by lib/task/body.ts). Each failure is a
+ * `TypeError` or `RangeError` that names the caller and the offending value,
+ * thrown at the call (before anything is scheduled), never later inside a
+ * task — also when inspecting the value throws: the caller gets a
+ * `TypeError` naming it, never the value's own error.
  *
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeValue, uninspectable } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
+import { _awaitableKind, type AwaitableKind } from "../task/ensure_future.ts";
 import { Future } from "../task/future.ts";
-import { isCoroutine } from "../task/coroutine.ts";
 
-/** Whether `value` is something `ensureFuture` accepts: a future, a coroutine or a thenable. */
-export function isAwaitable(value: unknown): boolean {
-  return value instanceof Future || isCoroutine(value) ||
-    typeof (value as PromiseLike<unknown> | null)?.then === "function";
-}
-
-/** @throws {TypeError} When `value` is not a future, coroutine or promise. */
-export function checkAwaitable(value: unknown, caller: string, where = ""): void {
-  if (isAwaitable(value)) return;
+/**
+ * @returns How `ensureFuture` will treat `value`.
+ * @throws {TypeError} When `value` is not a future, coroutine or promise, or
+ *   throws when inspected (a revoked Proxy, a `then` getter that throws).
+ */
+export function checkAwaitable(value: unknown, caller: string, where = ""): Exclude<AwaitableKind, "other"> {
+  const kind = _awaitableKind(value, caller, `an awaitable${where}`);
+  if (kind !== "other") return kind;
   let hint = "pass a Future, a Task, a coroutine or a Promise";
   if (typeof value === "function") hint = "call the generator function first: pass main(), not main";
   throw new TypeError(`${caller} expects an awaitable${where}, got ${describeValue(value)}; ${hint}`);
@@ -30,20 +33,28 @@ export function checkAwaitable(value: unknown, caller: string, where = ""): void
  * coroutine is refused: both are iterable in JavaScript, and iterating one
  * would drive it instead of waiting for it.
  *
- * @throws {TypeError} For a future, a coroutine, a string or a non-iterable.
+ * @throws {TypeError} For a future, a coroutine, a string or a non-iterable,
+ *   or a value that throws when inspected. What the iteration itself throws
+ *   (the iterable's own code) propagates as it is.
  */
 export function listOf(collection: unknown, caller: string): unknown[] {
-  if (collection instanceof Future || isCoroutine(collection)) {
+  const expected = "an iterable of awaitables (an array)";
+  const kind = _awaitableKind(collection, caller, expected);
+  if (kind === "future" || kind === "coroutine") {
     throw new TypeError(
       `${caller} expects an iterable of awaitables, got the single awaitable ${describeValue(collection)}; ` +
         "wrap it in an array: [x]",
     );
   }
-  const iterable = collection as Iterable<unknown> | null;
-  if (typeof iterable === "string" || typeof iterable?.[Symbol.iterator] !== "function") {
-    throw new TypeError(`${caller} expects an iterable of awaitables (an array), got ${describeValue(collection)}`);
+  let iterable = false;
+  try {
+    iterable = typeof collection !== "string" &&
+      typeof (collection as Iterable<unknown> | null)?.[Symbol.iterator] === "function";
+  } catch (error) {
+    throw uninspectable(caller, expected, collection, error);
   }
-  return [...iterable];
+  if (!iterable) throw new TypeError(`${caller} expects ${expected}, got ${describeValue(collection)}`);
+  return [...collection as Iterable<unknown>];
 }
 
 /**
@@ -71,7 +82,7 @@ export function checkOptionsObject(options: unknown, caller: string): void {
 
 /** Refuses a future of a loop other than `loop`: a combinator waits on one loop. */
 export function checkSameLoop(value: unknown, loop: unknown, caller: string, where = ""): void {
-  if (value instanceof Future && value.getLoop() !== loop) {
+  if (isInstance(value, Future) && value.getLoop() !== loop) {
     throw new TypeError(`${caller} got ${value}${where}, which belongs to another event loop`);
   }
 }

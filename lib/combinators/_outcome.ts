@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { CancelledError } from "../errors.ts";
 import type { Future } from "../task/future.ts";
 
@@ -30,7 +31,7 @@ export function errorOf(future: Future<unknown>): unknown {
 /** @returns The `CancelledError` a cancelled future raises (with its cancel message). */
 export function cancelledErrorOf(future: Future<unknown>): CancelledError {
   const error = errorOf(future);
-  return error instanceof CancelledError ? error : new CancelledError();
+  return isInstance(error, CancelledError) ? error : new CancelledError();
 }
 
 /** A done-callback (`fn(arg)` form) that completes a private waiter future once. */

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { CancelledError, ExceptionGroup, InvalidStateError } from "../errors.ts";
 import { _enteredGroup, _leftGroup } from "../task/awaited_by.ts";
 import type { EventLoop } from "../task/event_loop.ts";
@@ -187,7 +188,7 @@ export class TaskGroup {
   static *#exit(group: TaskGroup, thrown: unknown): Coro<void> {
     group.#exiting = true;
     const parent = group.#parent as Task<unknown>;
-    let propagate: CancelledError | null = thrown instanceof CancelledError ? thrown : null;
+    let propagate: CancelledError | null = isInstance(thrown, CancelledError) ? thrown : null;
     /** The last cancel that reached exit's wait, whoever sent it. */
     let pending: CancelledError | null = null;
     if (thrown !== NOTHING_THROWN && !group.#aborting) TaskGroup.#abort(group);
@@ -214,7 +215,7 @@ export class TaskGroup {
     }
     const errors = group.#errors;
     if (propagate !== null && errors.length === 0) throw propagate;
-    if (thrown !== NOTHING_THROWN && !(thrown instanceof CancelledError)) errors.push(thrown);
+    if (thrown !== NOTHING_THROWN && !isInstance(thrown, CancelledError)) errors.push(thrown);
     if (errors.length === 0) return;
     // Errors win over a cancel from outside; re-request that cancel so it is
     // not lost, keeping the parent's count as it was.

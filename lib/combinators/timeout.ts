@@ -17,6 +17,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError, TimeoutError } from "../errors.ts";
 import { formatTime } from "../loop/clock.ts";
@@ -162,7 +163,7 @@ export class Timeout extends PrintsAsToString {
     cm.#state = EXPIRED;
     // Withdraw our own cancel; convert only if no one else's is still counted.
     const ours = (cm.#task as Task<unknown>).uncancel() <= cm.#cancellingOnEntry;
-    if (ours && thrown instanceof CancelledError) {
+    if (ours && isInstance(thrown, CancelledError)) {
       return new TimeoutError(`the deadline t=${formatTime(cm.#when as number)} ms passed`, { cause: thrown });
     }
     return thrown;

@@ -15,13 +15,13 @@
 import { describeValue } from "../_describe.ts";
 import type { TimerHandle } from "../loop/handle.ts";
 import type { EventLoop } from "../task/event_loop.ts";
-import { Future } from "../task/future.ts";
+import type { Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { isCoroutine } from "../task/coroutine.ts";
+import { _awaitableKind } from "../task/ensure_future.ts";
 import { LabelledFuture } from "../task/wait_label.ts";
 import { checkOptionsObject, checkSameLoop, checkTime, listOf } from "./_checks.ts";
-import { releaseWaiter } from "./_outcome.ts";
+import { errorOf, NO_ERROR, releaseWaiter } from "./_outcome.ts";
 
 /**
  * `returnWhen` for {@linkcode wait}: return as soon as any future is done
@@ -150,12 +150,11 @@ export function wait<F extends Future<unknown>>(futures: Iterable<F>, options?: 
 }
 
 function checkFuture(value: unknown, index: number): void {
-  if (value instanceof Future) return;
+  const kind = _awaitableKind(value, "wait", `futures or tasks (at index ${index})`);
+  if (kind === "future") return;
   let hint = "";
-  if (isCoroutine(value)) hint = "; wrap coroutines with createTask() first";
-  else if (typeof (value as PromiseLike<unknown> | null)?.then === "function") {
-    hint = "; wrap promises with ensureFuture()";
-  }
+  if (kind === "coroutine") hint = "; wrap coroutines with createTask() first";
+  else if (kind === "promise") hint = "; wrap promises with ensureFuture()";
   throw new TypeError(`wait expects futures or tasks, got ${describeValue(value)} at index ${index}${hint}`);
 }
 
@@ -172,11 +171,12 @@ function* waitUntil<F extends Future<unknown>>(
   // One closure per call: the callback needs both the waiter state and the future.
   const onDone = (future: Future<unknown>): void => {
     left--;
-    // asyncio's order of tests: exception() (which marks it retrieved) is read
-    // only in FIRST_EXCEPTION mode and only while others are still pending.
+    // asyncio's order of tests: the exception (reading it marks it retrieved)
+    // is read only in FIRST_EXCEPTION mode and only while others are still
+    // pending. errorOf, not exception() !== null: `throw null` is an exception too.
     if (
       left <= 0 || returnWhen === FIRST_COMPLETED ||
-      (returnWhen === FIRST_EXCEPTION && !future.cancelled() && future.exception() !== null)
+      (returnWhen === FIRST_EXCEPTION && !future.cancelled() && errorOf(future) !== NO_ERROR)
     ) {
       timer?.cancel();
       timer = null;

@@ -13,12 +13,12 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { CancelledError, TimeoutError } from "../errors.ts";
-import { ensureFuture } from "../task/ensure_future.ts";
-import { type Awaitable, Future } from "../task/future.ts";
+import { type AwaitableKind, ensureFuture } from "../task/ensure_future.ts";
+import type { Awaitable, Future } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { isCoroutine } from "../task/coroutine.ts";
 import { _describeWait, LabelledFuture } from "../task/wait_label.ts";
 import { checkAwaitable, checkTime } from "./_checks.ts";
 import { releaseWaiter } from "./_outcome.ts";
@@ -64,13 +64,13 @@ import { timeout } from "./timeout.ts";
  * ```
  */
 export function waitFor<T>(awaitable: Awaitable<T>, ms: number | null): Coro<T> {
-  checkAwaitable(awaitable, "waitFor");
+  const kind = checkAwaitable(awaitable, "waitFor");
   const limit = checkTime(ms, "waitFor", "ms");
-  return limit !== null && limit <= 0 ? withoutTime(awaitable) : within(awaitable, limit);
+  return limit !== null && limit <= 0 ? withoutTime(awaitable) : within(awaitable, kind, limit);
 }
 
-function* within<T>(awaitable: Awaitable<T>, ms: number | null): Coro<T> {
-  const inner: Coro<T> = awaitable instanceof Future || isCoroutine(awaitable)
+function* within<T>(awaitable: Awaitable<T>, kind: AwaitableKind, ms: number | null): Coro<T> {
+  const inner: Coro<T> = kind !== "promise"
     ? awaitable as Coro<T>
     : ensureFuture(awaitable, _getRunningLoop("waitFor()"));
   return yield* timeout(ms, () => inner);
@@ -83,7 +83,7 @@ function* withoutTime<T>(awaitable: Awaitable<T>): Coro<T> {
   try {
     return future.result();
   } catch (error) {
-    if (error instanceof CancelledError) throw new TimeoutError("waitFor got no time (ms <= 0)", { cause: error });
+    if (isInstance(error, CancelledError)) throw new TimeoutError("waitFor got no time (ms <= 0)", { cause: error });
     throw error;
   }
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeThrown, describeValue } from "../_describe.ts";
 import { inspect, type InspectOptions, type LoopSnapshot } from "../observe/inspect.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { actionOf, type InspectorClick, type InspectorElement, newSection } from "./dom.ts";
@@ -131,7 +131,7 @@ export function attachInspector(loop: InspectableLoop, options: InspectorOptions
     try {
       loop.runOnce();
     } catch (error) {
-      note = `runOnce() failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+      note = `runOnce() failed: ${describeThrown(error)}`;
       return null;
     }
     const snapshot = inspect(loop, COUNTING);

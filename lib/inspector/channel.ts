@@ -140,17 +140,29 @@ export function watchSnapshots(options: WatchOptions = {}): Closable {
     throw new TypeError("watchSnapshots needs options.element where there is no document (a worker, Deno, Node)");
   }
   const channel = openChannel(options.channel, "watchSnapshots");
-  const latest = new Map<string, LoopSnapshot>();
+  let latest = new Map<string, LoopSnapshot>();
   channel.onmessage = (event: { data: unknown }) => {
-    // Anyone on the origin may post here: a message that is not a well-formed snapshot is dropped.
+    // Anyone on the origin may post here: a message that is not a well-formed snapshot is dropped, never thrown.
     const message = event.data as Partial<SnapshotMessage> | null;
-    if (message?.kind !== "yieldio-snapshot" || !_isSnapshot(message.snapshot)) return;
-    const source = String(message.source);
-    latest.delete(source);
-    latest.set(source, message.snapshot);
-    element.innerHTML = [...latest].map(([name, snapshot]) =>
-      renderSnapshot(snapshot, { title: `yieldio inspector — ${name}`, note: `via BroadcastChannel` })
-    ).join("\n");
+    if (
+      typeof message !== "object" || message === null || message.kind !== "yieldio-snapshot" ||
+      typeof message.source !== "string" || !_isSnapshot(message.snapshot)
+    ) {
+      return;
+    }
+    const next = new Map(latest);
+    next.delete(message.source);
+    next.set(message.source, message.snapshot);
+    let html: string;
+    try {
+      html = [...next].map(([name, snapshot]) =>
+        renderSnapshot(snapshot, { title: `yieldio inspector — ${name}`, note: `via BroadcastChannel` })
+      ).join("\n");
+    } catch {
+      return; // a shape the checks let through and the renderer cannot draw: keep what is shown
+    }
+    latest = next;
+    element.innerHTML = html;
   };
   element.innerHTML = `<p>Waiting for snapshots on the BroadcastChannel…</p>`;
   return { close: () => channel.close() };
@@ -174,8 +186,10 @@ function isNumber(value: unknown): boolean {
   return typeof value === "number";
 }
 
+/** An array whose every element passes `check`: holes count as missing elements (every() would skip them). */
 function isArrayOf(value: unknown, check: (item: Record<string, unknown>) => boolean): boolean {
-  return Array.isArray(value) && value.every((item) => item !== null && item !== undefined && check(item));
+  return Array.isArray(value) &&
+    Array.from(value).every((item) => item !== null && item !== undefined && check(item));
 }
 
 interface Channel {

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { safeLabel } from "../_describe.ts";
 import type { LoopSnapshot, TaskSnapshot } from "../observe/inspect.ts";
 import { _renderTaskTree } from "../observe/render_tree.ts";
 import { escapeHtml } from "./dom.ts";
@@ -106,7 +107,7 @@ function taskTable(tasks: readonly TaskSnapshot[]): string {
   const names = new Map(tasks.map((task) => [task.id, task.name]));
   const rows = tasks.map((task) => {
     const state = task.cancelling > 0 ? `${task.state}, cancelling` : String(task.state);
-    const awaitedBy = [...task.awaitedBy].map((id) => `${names.get(id)} (${id})`).join(", ");
+    const awaitedBy = [...task.awaitedBy].map((id) => `${safeLabel(String(names.get(id)))} (${id})`).join(", ");
     const id = text(task.id);
     const stateClass = STATES.has(task.state) ? ` class="yi-${task.state}"` : "";
     return `<tr data-task-id="${id}"><td class="yi-num">${id}</td><td>${text(task.name)}</td>` +
@@ -122,7 +123,7 @@ function taskTable(tasks: readonly TaskSnapshot[]): string {
 /** A list whose class names are the renderer's own constants: only items are data (escaped here). */
 function list(className: string, items: string[], more: string | null): string {
   if (items.length === 0) return `<div class="${className} yi-none">none</div>`;
-  const lines = items.map((item) => `<li>${escapeHtml(item)}</li>`);
+  const lines = items.map((item) => `<li>${escapeHtml(safeLabel(item))}</li>`);
   if (more !== null) lines.push(`<li class="yi-none">${escapeHtml(more)}</li>`);
   return `<ul class="${className}">${lines.join("")}</ul>`;
 }
@@ -132,7 +133,11 @@ function formatMs(ms: unknown): string {
   return typeof ms !== "number" || Number.isInteger(ms) ? String(ms) : ms.toFixed(1);
 }
 
-/** Any value of a snapshot, escaped: a snapshot may come from another tab, forged. */
+/**
+ * Any value of a snapshot, escaped: a snapshot may come from another tab,
+ * forged. One safe line too, so a bidi override in a name cannot reorder
+ * the cells around it.
+ */
 function text(value: unknown): string {
-  return escapeHtml(String(value));
+  return escapeHtml(safeLabel(String(value)));
 }

@@ -14,7 +14,8 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
+import { describeValue, safeLabel, safeString } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { _runningLoop } from "../loop/base_event_loop.ts";
 import { _linkedWaiters } from "../task/awaited_by.ts";
@@ -167,7 +168,7 @@ function capture(future: unknown, options: CallGraphOptions | undefined): Future
     }
     future = running._currentTask;
     if (future === null) return null;
-  } else if (!(future instanceof Future)) {
+  } else if (!isInstance(future, Future)) {
     throw new TypeError(`captureCallGraph expects a Future or Task, got ${describeValue(future)}`);
   }
   const target = future as Future<unknown>;
@@ -254,14 +255,15 @@ function render(graph: FutureCallGraph, level: number, ancestors: Future<unknown
   const pad = "    ".repeat(level);
   const { future } = graph;
   const cycle = ancestors.includes(future) ? " (cycle)" : "";
+  // Names, labels and frames are user text: each is printed as one safe line.
   const head = future instanceof Task
-    ? `* Task(name='${future.getName()}', id=${future.getLoop()._taskId(future)})${cycle}`
-    : `* ${String(future)}${cycle}`;
+    ? `* Task(name='${safeLabel(future.getName())}', id=${future.getLoop()._taskId(future)})${cycle}`
+    : `* ${safeLabel(safeString(future))}${cycle}`;
   const lines = [pad + head];
   if (graph.callStack.length > 0) {
-    lines.push(`${pad}  + Call stack:`, ...graph.callStack.map((frame) => `${pad}  |   at ${frame}`));
+    lines.push(`${pad}  + Call stack:`, ...graph.callStack.map((frame) => `${pad}  |   at ${safeLabel(frame)}`));
   }
-  if (graph.waitingOn !== null) lines.push(`${pad}  + Waiting on: ${graph.waitingOn}`);
+  if (graph.waitingOn !== null) lines.push(`${pad}  + Waiting on: ${safeLabel(graph.waitingOn)}`);
   if (graph.awaitedBy.length > 0) {
     lines.push(`${pad}  + Awaited by:`);
     for (const awaiter of graph.awaitedBy) lines.push(...render(awaiter, level + 1, [...ancestors, future]));

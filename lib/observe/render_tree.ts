@@ -10,9 +10,14 @@
  * recursed into. Tasks left over after the roots are on (or below) a cycle;
  * each such group is drawn from its oldest task.
  *
+ * Names and labels are user text: each is printed as one safe line
+ * (`safeLabel`), so a newline in a task name cannot forge a line of the tree
+ * (or of a `DeadlockError`), nor an escape sequence restyle the terminal.
+ *
  * @module
  */
 
+import { safeLabel } from "../_describe.ts";
 import type { TaskRow } from "./task_graph.ts";
 
 /** A tree this long is cut: a graph where many tasks await many others repeats subtrees. */
@@ -43,7 +48,7 @@ export function _renderTaskTree(rows: readonly TaskRow[]): string {
       const childIndent = indent + (last ? "    " : "│   ");
       const at = path.indexOf(child.id);
       if (at < 0) return walk(child, childLead, childIndent, [...path, child.id]);
-      const cycle = [...path.slice(at), child.id].map((id) => (byId.get(id) as TaskRow).name);
+      const cycle = [...path.slice(at), child.id].map((id) => safeLabel((byId.get(id) as TaskRow).name));
       lines.push(`${childLead}cycle: ${cycle.join(" → ")}`);
     });
   };
@@ -58,6 +63,6 @@ export function _renderTaskTree(rows: readonly TaskRow[]): string {
 
 /** `name — state`: what one line of the tree (and the table's state column) says about a task. */
 function describeRow(row: TaskRow): string {
-  const state = row.state === "waiting" ? `waiting on ${row.waitingOn}` : row.state;
-  return `${row.name} — ${state}${row.cancelling > 0 ? " (cancelling)" : ""}`;
+  const state = row.state === "waiting" ? `waiting on ${safeLabel(String(row.waitingOn))}` : row.state;
+  return `${safeLabel(row.name)} — ${state}${row.cancelling > 0 ? " (cancelling)" : ""}`;
 }

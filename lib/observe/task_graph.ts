@@ -1,7 +1,7 @@
 /**
  * The await graph of a loop's pending tasks, as plain rows: each task's id,
  * name, state, what it waits on and which tasks await it. The task tree, the
- * task table, `DeadlockError` and `loop.inspect()` are all drawn from these
+ * task table, `DeadlockError` and `inspect(loop)` are all drawn from these
  * rows, so they always agree.
  *
  * Edges come from `awaited_by.ts`: a task suspended on a future awaits it
@@ -24,7 +24,7 @@ import { Task } from "../task/task.ts";
 import { _taskCreatedAt } from "../task/task_debug.ts";
 import { _describeWait } from "../task/wait_label.ts";
 
-/** One pending task as the task tree, the task table and `loop.inspect()` show it: plain, JSON-ready data. */
+/** One pending task as the task tree, the task table and `inspect(loop)` show it: plain, JSON-ready data. */
 export interface TaskRow {
   /** The task's number on its loop: 1, 2, … in creation order, stable while the loop lives. */
   id: number;

@@ -1,11 +1,14 @@
 /**
  * The task table (`python -m asyncio ps`, from inside the program): one line
  * per pending task with its id, name, state, what it waits on and which
- * tasks await it. Drawn from the same rows as the task tree.
+ * tasks await it. Drawn from the same rows as the task tree, with each name
+ * and label printed as one safe line (`safeLabel`): a newline in a name
+ * cannot forge a row.
  *
  * @module
  */
 
+import { safeLabel } from "../_describe.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import { _taskRows, type TaskRow } from "./task_graph.ts";
@@ -49,12 +52,12 @@ export function formatTaskTable(loop?: EventLoop): string {
 
 /** @internal Renders rows (from a loop, or from a snapshot) as the task table. */
 export function _renderTaskTable(rows: readonly TaskRow[]): string {
-  const names = new Map(rows.map((row) => [row.id, row.name]));
+  const names = new Map(rows.map((row) => [row.id, safeLabel(row.name)]));
   const cells = rows.map((row) => [
     String(row.id),
-    row.name,
+    safeLabel(row.name),
     row.cancelling > 0 ? `${row.state}, cancelling` : row.state,
-    row.waitingOn ?? "",
+    safeLabel(row.waitingOn ?? ""),
     row.awaitedBy.map((id) => `${names.get(id)} (${id})`).join(", "),
   ]);
   const table = [[...HEADER], ...cells];

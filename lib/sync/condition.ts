@@ -12,6 +12,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { describeValue } from "../_describe.ts";
 import { PrintsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
@@ -63,7 +64,7 @@ export class Condition extends PrintsAsToString {
    */
   constructor(lock?: Lock) {
     super();
-    if (lock !== undefined && !(lock instanceof Lock)) {
+    if (lock !== undefined && !isInstance(lock, Lock)) {
       throw new TypeError(`new Condition() expects a Lock or nothing, got ${describeValue(lock)}`);
     }
     this.#lock = lock ?? new Lock();

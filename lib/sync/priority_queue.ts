@@ -153,5 +153,9 @@ function kindOf(value: unknown): "number" | "string" | "array" | "other" {
     case "string":
       return "string";
   }
-  return Array.isArray(value) ? "array" : "other";
+  try {
+    return Array.isArray(value) ? "array" : "other";
+  } catch {
+    return "other"; // a revoked Proxy: the TypeError above names it instead
+  }
 }

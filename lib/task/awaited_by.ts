@@ -1,7 +1,7 @@
 /**
  * Who awaits whom across tasks: CPython 3.14's awaited-by sets
  * (`future_add_to_awaited_by`), which the call graph, the task tree, the
- * task table, `DeadlockError` and `loop.inspect()` all read.
+ * task table, `DeadlockError` and `inspect(loop)` all read.
  *
  * Most edges cost nothing while nobody reads them, because they are derived
  * when asked, from state that exists anyway:
@@ -20,6 +20,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { describeValue } from "../_describe.ts";
 import { Future } from "./future.ts";
 
@@ -140,10 +141,10 @@ export function _linkedWaiters(future: Future<unknown>): Future<unknown>[] {
 }
 
 function checkPair(future: unknown, waiter: unknown, caller: string): void {
-  if (!(future instanceof Future)) {
+  if (!isInstance(future, Future)) {
     throw new TypeError(`${caller} expects a Future to await, got ${describeValue(future)}`);
   }
-  if (!(waiter instanceof Future)) {
+  if (!isInstance(waiter, Future)) {
     throw new TypeError(`${caller} expects the waiter to be a Future or Task, got ${describeValue(waiter)}`);
   }
 }

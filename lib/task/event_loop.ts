@@ -18,7 +18,7 @@
  * @module
  */
 
-import { describeValue, formatShort } from "../_describe.ts";
+import { describeValue, formatShort, safeLabel } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { BaseEventLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
 import { ensureFuture } from "./ensure_future.ts";
@@ -348,11 +348,16 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
    * what a `DeadlockError` and the SIGQUIT dump say.
    */
   _describeTasks(tasks: readonly Task<unknown>[] = this._pendingTasks()): string[] {
+    // Names and labels are the user's text: each is printed as one safe line, so none can forge a line here.
     const lines = tasks.map((task) => {
       const cancelling = task.cancelling() > 0 ? " (cancelling)" : "";
       const waiting = task === this._currentTask ? null : _describeWait(task._waitingOn());
-      const state = waiting !== null ? `waiting on ${waiting}` : task === this._currentTask ? "running" : "ready";
-      return `${this._taskLabel(task)} — ${state}${cancelling}`;
+      const state = waiting !== null
+        ? `waiting on ${safeLabel(waiting)}`
+        : task === this._currentTask
+        ? "running"
+        : "ready";
+      return `${safeLabel(this._taskLabel(task))} — ${state}${cancelling}`;
     });
     // A task waits on at most one task, so following each chain once finds every cycle in linear time.
     const seen = new Set<unknown>();
@@ -366,7 +371,7 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
       const at = path.indexOf(next as Task<unknown>);
       if (at < 0) continue;
       const cycle = [...path.slice(at), next as Task<unknown>];
-      lines.push(`cycle: ${cycle.map((task) => this._taskLabel(task)).join(" → ")}`);
+      lines.push(`cycle: ${cycle.map((task) => safeLabel(this._taskLabel(task))).join(" → ")}`);
     }
     return lines;
   }

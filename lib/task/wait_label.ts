@@ -1,6 +1,6 @@
 /**
  * What a task waits on, in words: the "waiting on" column of the task tree,
- * the task table, `DeadlockError` and `loop.inspect()` (`sleep until t=50`,
+ * the task table, `DeadlockError` and `inspect(loop)` (`sleep until t=50`,
  * `Lock#1`, `Queue#2.get`, `task worker`, `a Promise`, `taskGroup exit`).
  *
  * Whatever a task can be suspended on may describe itself with a

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { describeThrown, safeString } from "../_describe.ts";
 import type { ExceptionContext } from "../loop/exception_context.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
@@ -90,12 +91,8 @@ export class Sanitizer {
 /** A report on one line: the message, the error, and what it concerns. */
 function describeReport(context: ExceptionContext): string {
   let text = context.message;
-  if ("exception" in context) text += `: ${describeError(context.exception)}`;
+  if ("exception" in context) text += `: ${describeThrown(context.exception)}`;
   const about = context.future ?? context.task ?? context.handle;
-  if (about !== undefined) text += ` (${String(about)})`;
+  if (about !== undefined) text += ` (${safeString(about)})`;
   return text;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

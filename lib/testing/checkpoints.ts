@@ -11,6 +11,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import { bodyCoroutine, checkBody } from "../task/body.ts";
 import { currentTask, getRunningLoop } from "../task/running_loop.ts";
@@ -94,7 +95,7 @@ function* checked<T>(body: () => Coro<T>, expected: boolean, caller: string): Co
   try {
     value = yield* bodyCoroutine<T>(body(), caller);
   } catch (error) {
-    if (!expected && counter.resumed > 0 && !(error instanceof CancelledError)) {
+    if (!expected && counter.resumed > 0 && !isInstance(error, CancelledError)) {
       throw new CheckpointError(`${caller}: the body yielded to the loop ${times(counter.resumed)}, then threw`, {
         cause: error,
       });

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { describeThrown } from "../_describe.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import { describeSchedule, replayHint, type RunBy } from "./_options.ts";
 
@@ -132,7 +133,7 @@ export class SeededError extends Error {
    */
   constructor(cause: unknown, options: SeededErrorOptions) {
     const { where, hint } = scheduleParts(options);
-    const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const what = describeThrown(cause);
     const reports = options.reports ?? [];
     super(`failed${where}: ${what}${reportLines(reports)}\n  ${hint}`, { cause });
     this.name = "SeededError";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeValue, uninspectable } from "../_describe.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { checkFlag, checkMaxSteps, checkMaxTime, checkOptions, checkSeed, checkShuffle } from "./_options.ts";
@@ -143,7 +143,14 @@ function seedList(seeds: unknown, caller: string): number[] {
     }
     return Array.from({ length: seeds }, (_, i) => i + 1);
   }
-  if (typeof (seeds as Iterable<unknown> | null)?.[Symbol.iterator] !== "function" || typeof seeds === "string") {
+  let iterable: boolean;
+  try {
+    iterable = typeof seeds !== "string" &&
+      typeof (seeds as Iterable<unknown> | null)?.[Symbol.iterator] === "function";
+  } catch (error) {
+    throw uninspectable(`${caller}: seeds`, "a count or an iterable of integers", seeds, error);
+  }
+  if (!iterable) {
     throw new TypeError(`${caller}: seeds expects a count or an iterable of integers, got ${describeValue(seeds)}`);
   }
   return [...seeds as Iterable<unknown>].map((seed) => checkSeed(seed, caller));

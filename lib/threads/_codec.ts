@@ -9,6 +9,12 @@
  * a tagged JSON text. Functions, symbols and cycles are refused with a
  * `TypeError`, as structured clone refuses them (cycles it would keep).
  *
+ * What it covers comes back as structured clone gives it: an own
+ * `"__proto__"` key stays plain data (it never becomes a prototype, on
+ * either side), an invalid `Date` stays invalid, an error comes back as the
+ * built-in class its name names (`TypeError`…; any other name becomes a
+ * plain `Error`, whose name is `"Error"`), with a `cause` only if it had one.
+ *
  * @module
  */
 
@@ -17,6 +23,17 @@ import { describeValue } from "../_describe.ts";
 /** Tags of the encoded arrays (a plain array is tag 0). */
 const ARRAY = 0, UNDEFINED = 1, NUMBER = 2, BIGINT = 3, DATE = 4, MAP = 5, SET = 6;
 const TYPED = 7, BUFFER = 8, ERROR = 9, REGEXP = 10;
+
+/** The error classes structured clone recreates by name; any other error comes back as a plain `Error`. */
+const ERROR_CLASSES: Record<string, ErrorConstructor> = {
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+};
 
 const TYPED_ARRAYS: Record<string, new (buffer: ArrayBuffer) => ArrayBufferView> = {
   Int8Array,
@@ -78,7 +95,7 @@ function tree(value: unknown, path: Set<object>): unknown {
 
 function treeOfObject(object: object, path: Set<object>): unknown {
   if (Array.isArray(object)) return [ARRAY, ...Array.from(object, (item) => tree(item, path))];
-  if (object instanceof Date) return [DATE, object.getTime()];
+  if (object instanceof Date) return [DATE, tree(object.getTime(), path)]; // NaN for an invalid date
   if (object instanceof RegExp) return [REGEXP, object.source, object.flags];
   if (object instanceof Map) return [MAP, ...[...object].map(([k, v]) => [tree(k, path), tree(v, path)])];
   if (object instanceof Set) return [SET, ...[...object].map((item) => tree(item, path))];
@@ -88,19 +105,28 @@ function treeOfObject(object: object, path: Set<object>): unknown {
     return [TYPED, object.constructor.name, ...bytes];
   }
   if (object instanceof Error) {
-    const cause = "cause" in object ? tree(object.cause, path) : [UNDEFINED];
-    return [ERROR, object.name, object.message, object.stack ?? null, cause];
+    const name = Object.hasOwn(ERROR_CLASSES, object.name) ? object.name : "Error";
+    const error = [ERROR, name, String(object.message), object.stack ?? null];
+    return Object.hasOwn(object, "cause") ? [...error, tree(object.cause, path)] : error;
   }
-  const out: Record<string, unknown> = {};
+  // No prototype: an own "__proto__" key is then plain data, not the Object.prototype setter.
+  const out: Record<string, unknown> = Object.create(null);
   for (const key of Object.keys(object)) out[key] = tree((object as Record<string, unknown>)[key], path);
   return out;
+}
+
+/** `object[key] = value` as an own data property, even for `"__proto__"`, which plain assignment would take as the prototype. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else object[key] = value;
 }
 
 function untree(node: unknown): unknown {
   if (node === null || typeof node !== "object") return node;
   if (!Array.isArray(node)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(node)) out[key] = untree((node as Record<string, unknown>)[key]);
+    for (const key of Object.keys(node)) setOwn(out, key, untree((node as Record<string, unknown>)[key]));
     return out;
   }
   const [tag, ...rest] = node as [number, ...unknown[]];
@@ -114,7 +140,7 @@ function untree(node: unknown): unknown {
     case BIGINT:
       return BigInt(rest[0] as string);
     case DATE:
-      return new Date(rest[0] as number);
+      return new Date(untree(rest[0]) as number);
     case REGEXP:
       return new RegExp(rest[0] as string, rest[1] as string);
     case MAP:
@@ -128,9 +154,9 @@ function untree(node: unknown): unknown {
       return new TYPED_ARRAYS[name](new Uint8Array(bytes).buffer);
     }
     case ERROR: {
-      const [name, message, stack, cause] = rest as [string, string, string | null, unknown];
-      const error = new Error(message, { cause: untree(cause) });
-      error.name = name;
+      const [name, message, stack] = rest as [string, string, string | null];
+      const ErrorClass = Object.hasOwn(ERROR_CLASSES, name) ? ERROR_CLASSES[name] : Error;
+      const error = rest.length > 3 ? new ErrorClass(message, { cause: untree(rest[3]) }) : new ErrorClass(message);
       if (stack !== null) error.stack = stack;
       return error;
     }

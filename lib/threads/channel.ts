@@ -19,9 +19,10 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
+import { describeValue, uninspectable } from "../_describe.ts";
 import { PrintsAsToString } from "../_inspect.ts";
-import { CannotBlockError, QueueEmpty, QueueShutDown } from "../errors.ts";
+import { CannotBlockError, InvalidStateError, QueueEmpty, QueueShutDown } from "../errors.ts";
 import type { InboxSource } from "../loop/inbox.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
@@ -29,7 +30,7 @@ import { Waiters } from "../task/waiters.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { canShareMemory, checkWakeable, readPortNow, setRef, syncReceiver } from "./_host.ts";
 import { Link, type Mode, type Wire } from "./_link.ts";
-import { CHANNEL_END_KIND, markOpened } from "./_transfer.ts";
+import { CHANNEL_END_KIND, isOpened, markOpened } from "./_transfer.ts";
 
 declare const TYPES: unique symbol;
 
@@ -128,14 +129,25 @@ export class Channel<S, R> extends PrintsAsToString {
    *
    * @param end An end from {@linkcode Channel.pair}, here or received from another thread.
    * @throws {TypeError} When `end` is not a channel end.
-   * @throws {InvalidStateError} When no loop is running, or it blocks on an
+   * @throws {InvalidStateError} When `end` is already open on this thread
+   *   (each end opens once), when no loop is running, or it blocks on an
    *   idle adapter without `wakeHandle()` (the other thread could never wake it).
    * @throws {CannotBlockError} In a blocking loop in a browser without shared memory (no cross-origin isolation).
    */
   constructor(end: ChannelEnd<S, R>) {
     super();
-    if ((end as { kind?: unknown } | null)?.kind !== CHANNEL_END_KIND || !(end.port instanceof MessagePort)) {
-      throw new TypeError(`new Channel() expects an end from Channel.pair(), got ${describeValue(end)}`);
+    let isEnd: boolean;
+    try {
+      isEnd = (end as { kind?: unknown } | null)?.kind === CHANNEL_END_KIND && isInstance(end.port, MessagePort);
+    } catch (error) {
+      throw uninspectable("new Channel()", "an end from Channel.pair()", end, error);
+    }
+    if (!isEnd) throw new TypeError(`new Channel() expects an end from Channel.pair(), got ${describeValue(end)}`);
+    if (isOpened(end.port)) {
+      // A second Channel on one port would take messages meant for the first, whose get() then waits forever.
+      throw new InvalidStateError(
+        "new Channel() got an end that is already open on this thread: open each end once, and share the Channel",
+      );
     }
     const loop = this.#loop = _getRunningLoop("new Channel()");
     this.#mode = !loop._isBlocking() ? "host" : syncReceiver() !== null ? "drain" : "mailbox";

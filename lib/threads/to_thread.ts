@@ -6,6 +6,7 @@
  * @module
  */
 
+import { isInstance } from "../_is_instance.ts";
 import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "../task/event_loop.ts";
@@ -99,7 +100,7 @@ function poolOf(loop: EventLoop): WorkerPool {
  * ```
  */
 export function setDefaultWorkerPool(pool: WorkerPool): void {
-  if (!(pool instanceof WorkerPool)) {
+  if (!isInstance(pool, WorkerPool)) {
     throw new TypeError(`setDefaultWorkerPool expects a WorkerPool, got ${describeValue(pool)}`);
   }
   if (pool.isClosed()) throw new InvalidStateError(`setDefaultWorkerPool expects an open pool, got ${pool}`);

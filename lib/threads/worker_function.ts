@@ -6,7 +6,8 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
+import { describeValue, uninspectable } from "../_describe.ts";
 
 declare const SIGNATURE: unique symbol;
 
@@ -65,7 +66,12 @@ export function workerFunction<F extends (...args: never[]) => unknown>(
 
 /** @internal Checks a reference made by hand (or by a copy of yieldio in another bundle). */
 export function checkWorkerFunction(fn: unknown, caller: string): asserts fn is WorkerFunction {
-  const { module, name } = (fn ?? {}) as Partial<WorkerFunction>;
+  let module: unknown, name: unknown;
+  try {
+    ({ module, name } = (fn ?? {}) as Partial<WorkerFunction>);
+  } catch (error) {
+    throw uninspectable(caller, "a function reference made by workerFunction(moduleUrl, name)", fn, error);
+  }
   if (typeof fn !== "object" || typeof module !== "string" || typeof name !== "string") {
     throw new TypeError(
       `${caller} expects a function reference made by workerFunction(moduleUrl, name), got ${describeValue(fn)}` +
@@ -75,7 +81,7 @@ export function checkWorkerFunction(fn: unknown, caller: string): asserts fn is 
 }
 
 function absoluteUrl(module: unknown): string {
-  if (module instanceof URL) return module.href;
+  if (isInstance(module, URL)) return module.href;
   if (typeof module === "string") {
     try {
       return new URL(module).href;

@@ -46,14 +46,24 @@ export function workerMain(): string {
   const modules = new Map();
   let port = null, abortCell = null, wake = null, current = null, dying = false;
 
+  // Never throws, whatever was thrown (a revoked Proxy, throwing getters): the job must get an answer.
   function describe(error, depth) {
-    if (!(error instanceof Error) || depth > 3) {
-      try { structuredClone(error); return { thrown: error }; } catch { return { thrown: String(error) }; }
+    try {
+      if (!(error instanceof Error) || depth > 3) {
+        try { structuredClone(error); return { thrown: error }; } catch { return { thrown: text(error) }; }
+      }
+      const out = { name: text(error.name), message: text(error.message), stack: text(error.stack) };
+      if (error.cause !== undefined) out.cause = describe(error.cause, depth + 1);
+      if (typeof error.code === "string") out.code = error.code;
+      return out;
+    } catch {
+      return { thrown: "a value that throws when inspected (a revoked Proxy?)" };
     }
-    const out = { name: error.name, message: error.message, stack: error.stack };
-    if (error.cause !== undefined) out.cause = describe(error.cause, depth + 1);
-    if (typeof error.code === "string") out.code = error.code;
-    return out;
+  }
+
+  function text(value) {
+    if (value === undefined || typeof value === "string") return value;
+    try { return String(value); } catch { return "a value that cannot be converted to a string"; }
   }
 
   function bump(handle) {

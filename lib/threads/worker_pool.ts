@@ -305,7 +305,7 @@ export class WorkerPool extends PrintsAsToString {
     if (job === null || job.id !== reply.id) return;
     if (!job.future.done()) {
       if (reply.t === "ok") job.future.setResult(reply.value);
-      else job.future.setException(reviveError(reply.error));
+      else job.future._reject(reviveError(reply.error)); // as a task fails: with what was thrown, even undefined
     }
     slot.job = null;
     slot.grace?.cancel();

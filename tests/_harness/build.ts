@@ -185,12 +185,12 @@ const ENTRIES_BESIDE_CORE: { entry: string; outfile: string; inlined: string[] }
   {
     entry: "lib/testing/mod.ts",
     outfile: "testing.js",
-    inlined: ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"],
+    inlined: ["lib/_describe.ts", "lib/_is_instance.ts", "lib/task/body.ts", "lib/task/coroutine.ts"],
   },
   {
     entry: "lib/inspector/mod.ts",
     outfile: "inspector.js",
-    inlined: ["lib/_describe.ts", "lib/observe/render_tree.ts"],
+    inlined: ["lib/_describe.ts", "lib/_is_instance.ts", "lib/observe/render_tree.ts"],
   },
 ];
 

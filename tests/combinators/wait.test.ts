@@ -76,6 +76,27 @@ Deno.test("FIRST_EXCEPTION returns at the first failure, not at earlier successe
   assertEquals(out, [["ok", "bad"], ["slow"], 20, "bad"]);
 });
 
+Deno.test("FIRST_EXCEPTION returns at a task that throws null or undefined: any thrown value is an exception", async () => {
+  for (const thrown of [null, undefined]) {
+    const out = await run(function* () {
+      const bad = createTask(
+        (function* (): Coro<never> {
+          yield* sleep(20);
+          throw thrown;
+        })(),
+        { name: "bad" },
+      );
+      const slow = createTask(sleep(40), { name: "slow" });
+      const { done, pending } = yield* wait([bad, slow], { returnWhen: FIRST_EXCEPTION });
+      const atReturn = [names(done), names(pending), now(), bad.exception()];
+      yield* slow;
+      // The loop goes on: another task runs to completion after it.
+      return [atReturn, yield* createTask(sleep(5, "after"))];
+    }, virtual);
+    assertEquals(out, [[["bad"], ["slow"], 20, thrown], "after"], String(thrown));
+  }
+});
+
 Deno.test("FIRST_EXCEPTION without any failure waits for all", async () => {
   const out = await run(function* () {
     const tasks = [createTask(sleep(5)), createTask(sleep(15))];

@@ -17,7 +17,11 @@ import {
   CancelledError,
   CannotBlockError,
   createTask,
+  EventLoop,
+  formatTaskTable,
+  formatTaskTree,
   fromPromise,
+  gather,
   getRunningLoop,
   InvalidStateError,
   run,
@@ -46,6 +50,13 @@ Deno.test("yield* fromPromise(p) throws the promise's rejection at the yield*", 
     return yield* caught(fromPromise(Promise.reject(boom)));
   });
   assertStrictEquals(error, boom);
+});
+
+Deno.test("a promise rejected with null throws exactly null at the yield*", async () => {
+  const error = await run(function* () {
+    return [yield* caught(fromPromise(Promise.reject(null)))];
+  });
+  assertEquals(error, [null]);
 });
 
 Deno.test("a promise rejected with undefined becomes an Error that says so", async () => {
@@ -189,4 +200,46 @@ Deno.test("fromPromise(fn) whose fn returns no promise throws TypeError when dri
     TypeError,
     "must return a promise",
   );
+});
+
+Deno.test("fromPromise's name labels the wait in the task tree and the task table", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  let answer!: (text: string) => void;
+  const reply = new Promise<string>((resolve) => answer = resolve);
+  const task = loop.createTask(fromPromise(reply, { name: "fetch /api" }), { name: "loader" });
+  loop.runOnce();
+  assertEquals(formatTaskTree(loop), "loader — waiting on fetch /api");
+  assertEquals(formatTaskTable(loop).split("\n")[1], "1   loader  waiting  fetch /api");
+  answer("ok");
+  assertEquals(await loop.runUntilComplete(task), "ok");
+  loop.close();
+});
+
+Deno.test("fromPromise given a named function labels the wait with its name; otherwise 'a Promise'", async () => {
+  const loop = new EventLoop({ clock: "virtual" });
+  const pending: ((value: string) => void)[] = [];
+  const later = () => new Promise<string>((resolve) => pending.push(resolve));
+  function loadUser(_signal: AbortSignal): Promise<string> {
+    return later();
+  }
+  const tasks = [
+    loop.createTask(fromPromise(loadUser), { name: "named" }),
+    loop.createTask(fromPromise(later()), { name: "bare" }),
+    loop.createTask(fromPromise(loadUser, { name: "the user" }), { name: "overridden" }),
+  ];
+  loop.runOnce();
+  assertEquals(formatTaskTree(loop).split("\n"), [
+    "named — waiting on loadUser()",
+    "bare — waiting on a Promise",
+    "overridden — waiting on the user",
+  ]);
+  for (const resolve of pending) resolve("done");
+  assertEquals(await loop.runUntilComplete(gather(tasks)), ["done", "done", "done"]);
+  loop.close();
+});
+
+Deno.test("fromPromise refuses options that are not an object, and a name that is not a string", () => {
+  const promise = Promise.resolve(1);
+  assertThrows(() => fromPromise(promise, untyped(5)), TypeError, "options object, got 5 (a number)");
+  assertThrows(() => fromPromise(promise, { name: untyped(5) }), TypeError, "name as a string, got 5 (a number)");
 });

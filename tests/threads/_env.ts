@@ -50,6 +50,7 @@ export const jobs = {
   spinUntilAborted: fn<typeof Jobs.spinUntilAborted>("spinUntilAborted"),
   forever: fn<typeof Jobs.forever>("forever"),
   unclonable: fn<typeof Jobs.unclonable>("unclonable"),
+  throwValue: fn<typeof Jobs.throwValue>("throwValue"),
   strayThrow: fn<typeof Jobs.strayThrow>("strayThrow"),
   strayRejection: fn<typeof Jobs.strayRejection>("strayRejection"),
   exitWorker: fn<typeof Jobs.exitWorker>("exitWorker"),

@@ -146,6 +146,32 @@ Deno.test("new Channel() names what it got instead of an end", async () => {
   });
 });
 
+Deno.test("opening an end twice is an InvalidStateError at the second open; the first channel keeps working", async () => {
+  const got = await run(function* () {
+    const [a, b] = Channel.pair<string, string>();
+    const first = new Channel(b), sender = new Channel(a);
+    assertThrows(() => new Channel(b), InvalidStateError, "already open on this thread");
+    sender.putNowait("for the first");
+    const value = yield* first.get();
+    first.close();
+    // Closed, it still cannot be opened again: its port is spent.
+    assertThrows(() => new Channel(b), InvalidStateError, "already open");
+    return value;
+  });
+  assertEquals(got, "for the first");
+});
+
+Deno.test("new Channel() refuses an end it cannot even look at with a TypeError naming it", async () => {
+  // deno-lint-ignore require-yield -- the body needs a running loop, not a wait
+  await run(function* () {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const error = assertThrows(() => new Channel(proxy as ChannelEnd<number, number>), TypeError);
+    assertStringIncludes(error.message, "new Channel() expects an end from Channel.pair(), got an object that throws");
+    assertInstanceOf(error.cause, TypeError);
+  });
+});
+
 Deno.test("a cancelled get() passes an arrived value on to the next getter", async () => {
   await run(function* () {
     const [a, b] = Channel.pair<number, number>();

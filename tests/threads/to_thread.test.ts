@@ -54,6 +54,38 @@ Deno.test("an error thrown in the worker arrives with its class, message, stack 
   assertEquals((error.cause as Error).message, "the cause");
 });
 
+Deno.test("a job that throws null or undefined fails with exactly that, and the loop goes on", async () => {
+  const outcomes = await run(function* () {
+    const thrown: unknown[] = [];
+    for (const which of ["null", "undefined"] as const) {
+      try {
+        yield* toThread(jobs.throwValue, which);
+      } catch (e) {
+        thrown.push(e);
+      }
+    }
+    return [thrown, yield* toThread(jobs.add, 1, 2)];
+  });
+  assertEquals(outcomes, [[null, undefined], 3]);
+});
+
+Deno.test("a job that throws what cannot be looked at fails with a description of it, and the worker lives on", async () => {
+  const outcomes = await run(function* () {
+    const pool = new WorkerPool({ size: 1 });
+    let thrown: unknown;
+    try {
+      yield* pool.submit(jobs.throwValue, "revoked Proxy");
+    } catch (e) {
+      thrown = e;
+    }
+    const outcomes = [thrown, yield* pool.submit(jobs.whoAmI), yield* pool.submit(jobs.whoAmI)];
+    pool.close();
+    return outcomes;
+  });
+  assertEquals(outcomes[0], "a value that throws when inspected (a revoked Proxy?)");
+  assertEquals(outcomes[1], outcomes[2], "the same worker ran both later jobs: it did not crash");
+});
+
 Deno.test("a rejected promise in the worker arrives as an error with the original name", async () => {
   await assertRejects(
     () =>

@@ -73,6 +73,15 @@ export function forever(): never {
   for (;;) { /* spin */ }
 }
 
+/** Throws a value that is not an Error: `null`, `undefined`, or a revoked Proxy (which cannot even be looked at). */
+export function throwValue(which: "null" | "undefined" | "revoked Proxy"): never {
+  if (which === "null") throw null;
+  if (which === "undefined") throw undefined;
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  throw proxy;
+}
+
 /** @returns Something that cannot be cloned back. */
 export function unclonable(): () => void {
   return () => {};
