@@ -46,7 +46,7 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeValue, safeString } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { type Clock, clockFor, realClock } from "./clock.ts";
 import { defaultExceptionHandler, type ExceptionContext } from "./exception_context.ts";
@@ -1034,11 +1034,15 @@ function checkTime(value: unknown, method: string, name: string): void {
  * function's name — never a bare object's `[object Object]`.
  */
 function describeWork(fn: ReadyFn, arg: unknown): string {
-  if (fn === runEntry) return String(arg);
+  if (fn === runEntry) return safeString(arg);
   if (typeof arg !== "object" || arg === null) return describeCallback(fn);
-  if (arg.toString !== Object.prototype.toString) return String(arg);
-  const task = (arg as { task?: unknown }).task;
-  return task !== undefined ? String(task) : describeCallback(fn);
+  try {
+    if (arg.toString !== Object.prototype.toString) return safeString(arg);
+    const task = (arg as { task?: unknown }).task;
+    return task !== undefined ? safeString(task) : describeCallback(fn);
+  } catch {
+    return describeCallback(fn); // a Proxy, a getter that throws
+  }
 }
 
 const ADAPTER_METHODS = { host: ["schedule", "wake", "close"], blocking: ["snapshot", "wait", "wake", "close"] };

@@ -7,6 +7,9 @@
  * @module
  */
 
+import { describeThrown, safeString } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
+
 /**
  * Describes an error that reached the loop rather than a caller (asyncio's
  * exception-handler context). `message` is always present.
@@ -34,21 +37,26 @@ export interface ExceptionContext {
  * @returns The text to log.
  */
 export function formatExceptionContext(context: ExceptionContext): string {
-  const lines = [context.message];
+  // Every value here may be the user's, and unprintable: the report must get out all the same.
+  const lines = [safeString(context.message)];
   for (const [key, value] of Object.entries(context)) {
     if (key === "message" || key === "exception") continue;
-    lines.push(`  ${key}: ${String(value)}`);
+    lines.push(`  ${key}: ${safeString(value)}`);
   }
   if ("exception" in context) lines.push(`  exception: ${formatError(context.exception)}`);
   return lines.join("\n");
 }
 
 function formatError(error: unknown): string {
-  if (error instanceof Error && typeof error.stack === "string") {
-    const stack = error.stack.includes(error.message) ? error.stack : `${error.name}: ${error.message}\n${error.stack}`;
-    return stack.replaceAll("\n", "\n    ");
+  try {
+    if (isInstance(error, Error) && typeof error.stack === "string") {
+      const stack = error.stack.includes(error.message) ? error.stack : `${describeThrown(error)}\n${error.stack}`;
+      return stack.replaceAll("\n", "\n    ");
+    }
+  } catch {
+    // a stack or message getter that throws: the short form below
   }
-  return String(error);
+  return describeThrown(error);
 }
 
 /**

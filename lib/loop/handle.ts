@@ -16,6 +16,7 @@
  */
 
 import { creationSite } from "../_creation_site.ts";
+import { safeLabel } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { formatTime } from "./clock.ts";
 import { type ContextHolder, type ContextVars, currentVars, enterContext, leaveContext } from "./context.ts";
@@ -179,5 +180,11 @@ export function runEntry(entry: { _run(): void }): void {
 
 /** A callback's name for messages and printed handles. */
 export function describeCallback(fn: unknown): string {
-  return typeof fn === "function" && fn.name !== "" ? fn.name : "<anonymous>";
+  try {
+    return typeof fn === "function" && typeof fn.name === "string" && fn.name !== ""
+      ? safeLabel(fn.name)
+      : "<anonymous>";
+  } catch {
+    return "<anonymous>"; // a revoked Proxy of a function, a name getter that throws
+  }
 }

@@ -30,8 +30,18 @@ export function checkBody(body: unknown, caller: string): void {
  * @throws {TypeError} For anything else (a promise, a plain value), naming the caller.
  */
 export function bodyCoroutine<T>(made: unknown, caller: string): Coro<T> {
-  if (made instanceof Future || isCoroutine(made)) return made as Coro<T>;
-  const hint = typeof (made as PromiseLike<unknown> | null)?.then === "function"
+  let thenable: boolean;
+  try {
+    if (made instanceof Future || isCoroutine(made)) return made as Coro<T>;
+    thenable = typeof (made as PromiseLike<unknown> | null)?.then === "function";
+  } catch (cause) {
+    throw new TypeError(
+      `${caller}'s body returned ${describeValue(made)}, which threw when inspected; ` +
+        "write the body as a generator function: function* () { ... }",
+      { cause },
+    );
+  }
+  const hint = thenable
     ? "an async function cannot be a body: write a generator function and `yield* fromPromise(p)` inside it"
     : "write the body as a generator function: function* () { ... }";
   throw new TypeError(`${caller}'s body returned ${describeValue(made)}; ${hint}`);

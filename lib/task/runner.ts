@@ -436,8 +436,9 @@ function shutdownFailed(loop: EventLoop, mainFailed: boolean, error: unknown): v
 function reportShutdownErrors(loop: EventLoop, tasks: Task<unknown>[]): void {
   for (const task of tasks) {
     if (!task.done() || task.cancelled()) continue; // not done: the shutdown itself failed, and says so
-    const exception = task.exception();
-    if (exception !== null) {
+    try {
+      task.result(); // not exception(): that is null both for a result and for `throw null`
+    } catch (exception) {
       loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception, task });
     }
   }

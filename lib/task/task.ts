@@ -17,7 +17,8 @@
  * @module
  */
 
-import { describeValue } from "../_describe.ts";
+import { describeThrown, describeValue, safeLabel, safeString } from "../_describe.ts";
+import { isInstance } from "../_is_instance.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
 import {
   Context,
@@ -222,7 +223,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     this.#coro = coro;
     this._vars = currentVars();
     this.#meta = ++taskCounter;
-    if (options?.name !== undefined) Task.#extrasOf(this).name = String(options.name);
+    if (options?.name !== undefined) Task.#extrasOf(this).name = safeString(options.name);
     if (context !== undefined) Task.#extrasOf(this).context = context;
     if (loop.getDebug()) this.#coro = _debugTask(this, coro); // creation site, DevTools async stack
     loop._undriven?.driven(coro); // a coroutine handed to a task is owned, not forgotten: the task drives it
@@ -374,7 +375,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
 
   /** @param name The new name (converted to a string). */
   setName(name: string): void {
-    Task.#extrasOf(this).name = String(name);
+    Task.#extrasOf(this).name = safeString(name);
   }
 
   /**
@@ -441,7 +442,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     this.#waitingOn = null;
     if (mustCancel(this.#cancel)) {
       this.#cancel = withMustCancel(this.#cancel, false);
-      if (!(thrown instanceof CancelledError)) thrown = Task.#cancelledError(this);
+      if (!isInstance(thrown, CancelledError)) thrown = Task.#cancelledError(this);
       // asyncio's wake-up reads the awaited result before the cancel wins; do
       // the same so a failed future is not reported as never retrieved.
       if (waited instanceof Future) waited._markSeen();
@@ -551,7 +552,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
   static #noteDelivery(task: Task<unknown>, thrown: unknown, waited: unknown): void {
     const extras = Task.#extrasOf(task);
     if (extras.waitsAfterCancel !== undefined) return;
-    const delivered = thrown instanceof CancelledError || (waited instanceof Future && waited.cancelled()) ||
+    const delivered = isInstance(thrown, CancelledError) || (waited instanceof Future && waited.cancelled()) ||
       (waited !== null && !(waited instanceof Future) && (waited as TimerWait & { cancelled(): boolean }).cancelled());
     if (!delivered) return;
     extras.waitsAfterCancel = 0;
@@ -626,7 +627,7 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
   }
 
   static #finishWithError(task: Task<unknown>, error: unknown): void {
-    if (error instanceof CancelledError) task._cancelWith(error);
+    if (isInstance(error, CancelledError)) task._cancelWith(error); // a revoked Proxy thrown is a failure, not a throw here
     else task._reject(error);
     Task.#finished(task);
   }
@@ -696,7 +697,7 @@ function describeTask(task: Task<unknown>, waiting?: string | null): string {
   const space = described.indexOf(" ");
   let state = space < 0 ? described : described.slice(0, space);
   if (state === "pending" && task.cancelling() > 0) state = "cancelling";
-  let text = `<Task ${state} name=${task.getName()}`;
+  let text = `<Task ${state} name=${safeLabel(task.getName())}`;
   if (waiting === undefined) return text + ">";
   if (space >= 0) text += described.slice(space);
   if (waiting !== null) text += ` waiting=${waiting}`;
@@ -729,5 +730,10 @@ function notAResult(coro: unknown, step: unknown): string {
 
 /** An abort reason as a cancel message: its message when it is an Error, else the value as text. */
 function abortMessage(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
+  if (!isInstance(reason, Error)) return safeString(reason);
+  try {
+    return safeString(reason.message);
+  } catch {
+    return describeThrown(reason); // a message getter that throws
+  }
 }

@@ -78,12 +78,17 @@ export const AWAIT_DONE: { done: true; value: unknown } = { done: true, value: u
 export function badYieldMessage(value: unknown): string {
   const what = describeValue(value);
   if (typeof value === "object" && value !== null) {
-    if (typeof (value as { then?: unknown }).then === "function" && !isIterable(value)) {
+    let thenable = false, iterable = false;
+    try {
+      thenable = typeof (value as { then?: unknown }).then === "function";
+      iterable = isIterable(value);
+    } catch {
+      // a Proxy or a getter that throws: the plain message will do
+    }
+    if (thenable && !iterable) {
       return `a coroutine yielded ${what}; a Task cannot wait on a promise directly: write \`yield* fromPromise(p)\``;
     }
-    if (isIterable(value)) {
-      return `a coroutine yielded ${what} with \`yield\`; wait for it with \`yield*\` instead`;
-    }
+    if (iterable) return `a coroutine yielded ${what} with \`yield\`; wait for it with \`yield*\` instead`;
   }
   return `a coroutine yielded ${what}; coroutines may only \`yield*\` futures, tasks and coroutines, ` +
     "or `yield` nothing to give up one iteration";

@@ -14,16 +14,11 @@ export interface Hostile {
   make(): unknown;
   /** How an error message names it (`got …`). */
   described: string;
-  /**
-   * Reading its prototype or any property throws (a revoked Proxy, one whose
-   * traps throw): the values the task core cannot yet classify.
-   */
-  opaque?: boolean;
   /** It is a function (a valid body or callback, not a bad one). */
   callable?: boolean;
   /**
    * `String()` and `instanceof Error` work on it, and an error's getters do
-   * not throw: the values the loop core can already print (see the report).
+   * not throw: a value String() can print (others are described instead).
    */
   printable?: boolean;
 }
@@ -47,13 +42,11 @@ export const HOSTILE: readonly Hostile[] = [
     name: "a revoked Proxy",
     make: () => revoked({}),
     described: "an object that throws when inspected (a revoked Proxy?)",
-    opaque: true,
   },
   {
     name: "a revoked function Proxy",
     make: () => revoked(function () {}),
     described: "a function",
-    opaque: true,
     callable: true,
   },
   {
@@ -61,7 +54,6 @@ export const HOSTILE: readonly Hostile[] = [
     make: () =>
       new Proxy({}, { get: boom, has: boom, getPrototypeOf: boom, ownKeys: boom, getOwnPropertyDescriptor: boom }),
     described: "an object that throws when inspected (a revoked Proxy?)",
-    opaque: true,
   },
   { name: "an object whose toString throws", make: () => ({ toString: boom }), described: "an object" },
   {
@@ -130,9 +122,6 @@ export const HOSTILE: readonly Hostile[] = [
     printable: true,
   },
 ];
-
-/** The values the task core can already carry through a task's own failure (see the report). */
-export const READABLE: readonly Hostile[] = HOSTILE.filter((value) => value.opaque !== true);
 
 /** The values the loop core can already print (its default exception handler, an abort reason, a task name). */
 export const PRINTABLE: readonly Hostile[] = HOSTILE.filter((value) => value.printable === true);
