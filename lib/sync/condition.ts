@@ -214,6 +214,11 @@ export class Condition extends PrintsAsToString {
   }
 
   /** @returns A description like `<Condition locked waiters=2>`. */
+  /** @internal The kind its waits are labelled with (`Condition#1`). */
+  _waitKind(): string {
+    return "Condition";
+  }
+
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Condition ${this.#lock.locked() ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

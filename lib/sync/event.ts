@@ -85,6 +85,11 @@ export class Event extends PrintsAsToString {
   }
 
   /** @returns A description like `<Event unset waiters=2>`. */
+  /** @internal The kind its waits are labelled with (`Event#1`). */
+  _waitKind(): string {
+    return "Event";
+  }
+
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Event ${this.#set ? "set" : "unset"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

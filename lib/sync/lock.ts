@@ -167,6 +167,11 @@ export class Lock extends PrintsAsToString implements WaitDetail {
   }
 
   /** @returns A description like `<Lock locked waiters=2>`. */
+  /** @internal The kind its waits are labelled with (`Lock#1`). */
+  _waitKind(): string {
+    return "Lock";
+  }
+
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Lock ${this.#locked ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

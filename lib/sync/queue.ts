@@ -304,6 +304,11 @@ export class Queue<T> extends PrintsAsToString {
     return text + ">";
   }
 
+  /** @internal The kind its waits are labelled with (`Queue#1.get`, `PriorityQueue#1.get`). */
+  _waitKind(): string {
+    return this._name();
+  }
+
   /** @internal The class name for messages (minifiers rename classes). */
   _name(): string {
     return "Queue";

@@ -122,6 +122,11 @@ export class Semaphore extends PrintsAsToString {
   }
 
   /** @returns A description like `<Semaphore unlocked value=2>` or `<Semaphore locked waiters=1>`. */
+  /** @internal The kind its waits are labelled with (`Semaphore#1`). */
+  _waitKind(): string {
+    return "Semaphore";
+  }
+
   override toString(): string {
     return this._describe("Semaphore");
   }
@@ -189,6 +194,11 @@ export class BoundedSemaphore extends Semaphore {
   }
 
   /** @returns A description like `<BoundedSemaphore unlocked value=1>`. */
+  /** @internal The kind its waits are labelled with (`BoundedSemaphore#1`). */
+  override _waitKind(): string {
+    return "BoundedSemaphore";
+  }
+
   override toString(): string {
     return this._describe("BoundedSemaphore");
   }

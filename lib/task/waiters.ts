@@ -35,6 +35,12 @@ import { Future } from "./future.ts";
 import { _getRunningLoop } from "./running_loop.ts";
 import type { Coro } from "./yield_protocol.ts";
 
+/** What owns a line of waiters: a primitive that names its kind, for the labels of its waits. */
+export interface WaitOwner {
+  /** @internal The kind of primitive, as its waits are labelled: `Lock`, `Queue`, `BoundedSemaphore`… */
+  _waitKind(): string;
+}
+
 /** An owner that adds to its waiters' label what a waiter would want to know, e.g. who holds a lock. */
 export interface WaitDetail {
   /** @internal A few words, or null for nothing to add. */
@@ -54,13 +60,13 @@ interface Binding {
 const boundCounts = new WeakMap<EventLoop, Map<string, number>>();
 
 /**
- * The label an owner gets when it binds to `loop`: its kind — the first word
- * it prints (`<Lock …>`, every primitive prints so) — and its number among
- * that loop's primitives of the kind. Per loop, so equal programs get equal
- * labels however many primitives the process made before.
+ * The label an owner gets when it binds to `loop`: its kind (what it says it
+ * is: `Lock`, `Queue`, …) and its number among that loop's primitives of the
+ * kind. Per loop, so equal programs get equal labels however many
+ * primitives the process made before.
  */
-function labelFor(owner: object, loop: EventLoop): string {
-  const kind = /^<([A-Za-z]+)/.exec(String(owner))?.[1] ?? "primitive";
+function labelFor(owner: WaitOwner, loop: EventLoop): string {
+  const kind = owner._waitKind();
   let counts = boundCounts.get(loop);
   if (counts === undefined) boundCounts.set(loop, counts = new Map());
   const id = (counts.get(kind) ?? 0) + 1;
@@ -121,7 +127,7 @@ class WaiterFuture extends Future<void> {
  */
 export class Waiters {
   /** The primitive that owns the line (printed by its waiters). */
-  readonly owner: object;
+  readonly owner: WaitOwner;
   /** What a waiter of this line waits for, e.g. `"acquire()"` (printed by its waiters). */
   readonly what: string;
   #tail: WaiterFuture | null = null;
@@ -140,7 +146,7 @@ export class Waiters {
    *   on. Null when a wake-up is not a resource (Event, join).
    * @param sameLoopAs Another line of the same owner: both bind to one loop.
    */
-  constructor(owner: object, what: string, onUnclaimed: (() => void) | null, sameLoopAs?: Waiters) {
+  constructor(owner: WaitOwner, what: string, onUnclaimed: (() => void) | null, sameLoopAs?: Waiters) {
     this.owner = owner;
     this.what = what;
     this.#onUnclaimed = onUnclaimed;

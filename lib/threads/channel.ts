@@ -258,6 +258,11 @@ export class Channel<S, R> extends PrintsAsToString {
   }
 
   /** @returns A description like `<Channel open mode=host items=0 getters=1>`. */
+  /** @internal The kind its waits are labelled with (`Channel#1`). */
+  _waitKind(): string {
+    return "Channel";
+  }
+
   override toString(): string {
     return `<Channel ${
       this.isClosed() ? "closed" : "open"
