@@ -21,9 +21,19 @@
  * | `lib/sync/**`                | sync, task, loop, root                        |
  * | `lib/threads/**`             | threads, task, loop, root                     |
  * | `lib/observe/**`             | observe, task, loop, root                     |
+ * | `lib/io/**` (an entry)       | io, combinators, sync, task, loop, root       |
  * | `lib/inspector/**` (an entry) | inspector, observe, task, loop, root         |
- * | `lib/testing/**` (an entry)  | testing, task, loop, root                     |
+ * | `lib/testing/**` (an entry)  | testing, task, loop, root, `lib/io/_resources.ts` |
  * | `mod.ts`                     | anything under lib/                           |
+ *
+ * `lib/io/` is the I/O entry (`./io` in deno.json), kept out of the core so
+ * that mod.ts holds no host API. It alone may name Node's built-in modules,
+ * and only as `import("node:…")` or a type-only import: a static runtime
+ * `node:` import would load Node's modules in every runtime and break
+ * browser bundles. The testing kit may import one I/O file,
+ * `lib/io/_resources.ts` (no host code, no module state): its sanitizer reads
+ * the registry of open I/O resources from it, without bundling the I/O layer
+ * into a test that does not use it.
  *
  * `lib/testing/` is the testing kit, a second entry (`./testing` in
  * deno.json): its `mod.ts` is, like the root one, a doc comment plus export
@@ -263,6 +273,7 @@ type Layer =
   | "observe"
   | "inspector"
   | "testing"
+  | "io"
   | "entry"
   | `unknown ${string}`;
 
@@ -272,7 +283,7 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing"].includes(folder)) {
+  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "io"].includes(folder)) {
     return folder as Layer;
   }
   return `unknown lib/${folder}/`;
@@ -290,8 +301,13 @@ const ALLOWED: Record<string, readonly Layer[]> = {
   inspector: ["root", "loop", "task", "observe", "inspector"],
   // The testing kit is an entry too (deno.json's "./testing"): nothing else imports it.
   testing: ["root", "loop", "task", "testing"],
+  // The I/O layer is an entry too (deno.json's "./io"): mod.ts never imports it.
+  io: ["root", "loop", "task", "combinators", "sync", "io"],
   entry: ["root", "loop", "task", "combinators", "sync", "threads", "observe"],
 };
+
+/** The one I/O file the testing kit may import: the registry of open resources, with no host code. */
+const RESOURCE_REGISTRY = "lib/io/_resources.ts";
 
 /** Upward or sideways imports, and files in folders that are no known layer. */
 function layerViolations(files: SourceFile[]): string[] {
@@ -307,6 +323,7 @@ function layerViolations(files: SourceFile[]): string[] {
       const target = resolve(file.path, ref.specifier);
       if (target === null) continue; // reported by the specifier check
       const to = layerOf(target);
+      if (from === "testing" && target === RESOURCE_REGISTRY) continue;
       if (!allowed.includes(to)) {
         problems.push(`${file.path}:${ref.line}: ${from} may not import ${target} (${to})`);
       }
@@ -362,6 +379,11 @@ function runtimeCycles(files: SourceFile[]): string[][] {
   return cycles;
 }
 
+/** Whether `ref` is a `node:` module that lib/io may name: lazily (dynamic) or for types only. */
+function nodeBuiltinAllowed(path: string, ref: ImportRef): boolean {
+  return path.startsWith("lib/io/") && ref.specifier.startsWith("node:") && (ref.kind === "dynamic" || ref.typeOnly);
+}
+
 /** Specifiers that are bare or import-mapped, lack `.ts`, or point at no file. */
 function specifierViolations(files: SourceFile[], exists: (path: string) => boolean): string[] {
   const problems: string[] = [];
@@ -369,6 +391,7 @@ function specifierViolations(files: SourceFile[], exists: (path: string) => bool
     for (const ref of file.imports) {
       const where = `${file.path}:${ref.line}: "${ref.specifier}"`;
       const target = resolve(file.path, ref.specifier);
+      if (target === null && nodeBuiltinAllowed(file.path, ref)) continue;
       if (target === null) problems.push(`${where} is bare or import-mapped; use a relative path`);
       else if (!ref.specifier.endsWith(".ts")) problems.push(`${where} lacks the .ts extension`);
       else if (!exists(target)) problems.push(`${where} names no file (${target})`);
@@ -503,6 +526,35 @@ Deno.test("the layer check keeps the testing kit a separate entry: only lib/test
   ]);
   assertEquals(entryViolations(`/** Kit. @module */\nconst x = 1;\n`, "lib/testing/mod.ts"), [
     `lib/testing/mod.ts has something other than an export line: "const x = 1;"`,
+  ]);
+});
+
+Deno.test("the layer check keeps lib/io an entry the core never imports, and lets the testing kit read only its resource registry", () => {
+  const files = fixture({
+    "mod.ts": `export { openConnection } from "./lib/io/open_connection.ts";`,
+    "lib/io/open_connection.ts": `import { Queue } from "../sync/queue.ts";\nimport { x } from "../threads/x.ts";`,
+    "lib/testing/_sanitizer.ts":
+      `import { _openResources } from "../io/_resources.ts";\nimport { s } from "../io/server.ts";`,
+  });
+  assertEquals(layerViolations(files), [
+    "mod.ts:1: entry may not import lib/io/open_connection.ts (io)",
+    "lib/io/open_connection.ts:2: io may not import lib/threads/x.ts (threads)",
+    "lib/testing/_sanitizer.ts:2: testing may not import lib/io/server.ts (io)",
+  ]);
+});
+
+Deno.test("the specifier check lets lib/io name node: modules only lazily or for types", () => {
+  const files = fixture({
+    "lib/io/a.ts": [
+      `const net = () => import("node:net");`,
+      `import type { Socket } from "node:net";`,
+      `import { spawn } from "node:child_process";`,
+    ].join("\n"),
+    "lib/task/b.ts": `const net = () => import("node:net");`,
+  });
+  assertEquals(specifierViolations(files, () => true), [
+    `lib/io/a.ts:3: "node:child_process" is bare or import-mapped; use a relative path`,
+    `lib/task/b.ts:1: "node:net" is bare or import-mapped; use a relative path`,
   ]);
 });
 
