@@ -56,7 +56,7 @@ export function* _nodeModule<K extends keyof _NodeModules>(name: K): Coro<_NodeM
     : name === "tls"
     ? import("node:tls")
     : import("node:child_process");
-  const module = (yield* fromPromise(imported)) as _NodeModules[K];
+  const module = (yield* fromPromise(imported)) as unknown as _NodeModules[K];
   loaded[name] = module;
   return module;
 }

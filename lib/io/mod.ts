@@ -35,3 +35,10 @@ export {
 export { StreamReader, type StreamReaderOptions } from "./stream_reader.ts";
 export { StreamWriter, type StreamWriterOptions } from "./stream_writer.ts";
 export { wrapReadable, wrapWritable } from "./web_streams.ts";
+export {
+  openConnection,
+  type OpenConnectionOptions,
+  openUnixConnection,
+  type TlsClientOptions,
+} from "./open_connection.ts";
+export { type ConnectionHandler, Server, startServer, type StartServerOptions, startUnixServer } from "./server.ts";

@@ -3,10 +3,8 @@
  * `WritableStream` of bytes, in every runtime (`fetch` bodies, files,
  * stdin/stdout, Deno's sockets and pipes).
  *
- * The pump that moves a `ReadableStream` into a reader starts paused and
- * runs only once a coroutine reads (so a wrapped stream nobody reads holds
- * no host read open), then reads ahead until the reader's buffer passes
- * 2 × `limit`.
+ * A wrapped stream is read only once a coroutine reads, and at most
+ * 2 × `limit` ahead (see `_pump.ts`).
  *
  * @module
  */
@@ -14,65 +12,33 @@
 import { describeValue } from "../_describe.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { getRunningLoop } from "../task/running_loop.ts";
+import { _pumpInto } from "./_pump.ts";
 import { _track, _untrack } from "./_resources.ts";
 import { StreamReader, type StreamReaderOptions } from "./stream_reader.ts";
 import { type _Sink, StreamWriter, type StreamWriterOptions } from "./stream_writer.ts";
 
 const encoder = new TextEncoder();
 
-/** @internal Hooks of a pump: how host errors read, and what happens once the stream ends. */
-export interface _PumpHooks {
-  /** A host error as callers should see it. */
-  translate?: (error: unknown) => unknown;
-  /** Called once when the stream ends, fails or is cancelled. */
-  onEnd?: () => void;
-}
-
-/**
- * @internal Feeds `reader` from `stream` with flow control; returns nothing:
- * the pump lives until EOF, an error, or `reader.cancel()`.
- */
-export function _pumpInto(stream: ReadableStream<Uint8Array | string>, reader: StreamReader, hooks?: _PumpHooks): void {
+/** @internal Feeds `reader` from a ReadableStream (locking it). */
+export function _pumpStream(
+  stream: ReadableStream<Uint8Array | string>,
+  reader: StreamReader,
+  translate: (error: unknown) => unknown,
+  onEnd: () => void,
+): void {
   const host = stream.getReader();
-  let running = false;
-  let ended = false;
-  const end = (): void => {
-    if (ended) return;
-    ended = true;
-    hooks?.onEnd?.();
-  };
-  const pump = async (): Promise<void> => {
-    try {
-      while (running && !ended) {
-        const { value, done } = await host.read();
-        if (ended) return;
-        if (done) {
-          reader._feedEof();
-          return end();
-        }
-        reader._feedData(typeof value === "string" ? encoder.encode(value) : value);
-      }
-    } catch (error) {
-      if (ended) return;
-      reader._setException(hooks?.translate ? hooks.translate(error) : error);
-      end();
-    }
-  };
-  reader._setSource({
-    pause() {
-      running = false;
-    },
-    resume() {
-      if (running || ended) return;
-      running = true;
-      pump();
+  _pumpInto(reader, {
+    async read() {
+      const { value, done } = await host.read();
+      if (done) return null;
+      return typeof value === "string" ? encoder.encode(value) : value;
     },
     cancel(reason) {
-      if (ended) return;
-      end();
       host.cancel(reason).catch(() => {});
     },
-  }, true);
+    translate,
+    onEnd,
+  });
 }
 
 /** @internal A sink writing to `stream`; `translate` maps host errors. */
@@ -139,7 +105,7 @@ export function wrapReadable(
   const loop = getRunningLoop();
   const reader = new StreamReader(options);
   const untrack = trackStream(loop, "<ReadableStream being read by a StreamReader>", () => reader.cancel());
-  _pumpInto(stream, reader, { onEnd: untrack });
+  _pumpStream(stream, reader, same, untrack);
   return reader;
 }
 

@@ -11,6 +11,9 @@
  *   yieldio.js, not the minified file, whose `_`-prefixed internals are
  *   renamed; the build imports it once to prove every name it takes from
  *   yieldio.js is there.
+ * - `dist/io.js`: the I/O entry (lib/io/mod.ts), built like testing.js: it
+ *   imports the core from `./yieldio.js`, and Node's modules stay dynamic
+ *   `import("node:…")` calls (every bundle keeps `node:*` external).
  * - `dist/inspector.js` and `dist/inspector.min.js`: the inspector page entry
  *   (lib/inspector/mod.ts), self-contained — it takes the loop by what it
  *   offers and bundles no part of the core, which the build checks — and
@@ -80,6 +83,8 @@ const COMMON: esbuild.BuildOptions = {
   target: "es2022",
   logLevel: "warning",
   absWorkingDir: ROOT,
+  // lib/io loads Node's modules lazily (`import("node:net")`, only when it runs in Node): never bundled.
+  external: ["node:*"],
 };
 
 /** @returns Every portable test file (not under tests/deno/), sorted, relative to the root. */
@@ -189,8 +194,11 @@ async function buildInspector(): Promise<Pick<BuildInfo, "inspectorMinBytes" | "
   return { inspectorMinBytes: min.byteLength, inspectorGzipBytes: await gzipSize(min) };
 }
 
-/** Files the testing bundle may inline: pure functions, no class or state the core must share. */
-const TESTING_INLINED = ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts"];
+/**
+ * Files the testing bundle may inline: pure functions, no class or state the core must share.
+ * lib/io/_resources.ts keeps its registry on `globalThis`, so the kit's copy and dist/io.js's share it.
+ */
+const TESTING_INLINED = ["lib/_describe.ts", "lib/task/body.ts", "lib/task/coroutine.ts", "lib/io/_resources.ts"];
 
 /** Resolves every core file the testing kit imports to the core bundle, `./yieldio.js` (external). */
 const coreAsExternal: esbuild.Plugin = {
@@ -203,6 +211,29 @@ const coreAsExternal: esbuild.Plugin = {
     });
   },
 };
+
+/** Like {@linkcode coreAsExternal}, for dist/io.js: lib/io/ and pure helpers inline, the core from ./yieldio.js. */
+const ioCoreAsExternal: esbuild.Plugin = {
+  name: "io-core-as-external",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const path = fromRoot(new URL(args.path, `file://${args.resolveDir}/`).pathname);
+      const core = path.startsWith("lib/") && !path.startsWith("lib/io/") && path !== "lib/_describe.ts";
+      return core ? { path: "./yieldio.js", external: true } : undefined;
+    });
+  },
+};
+
+/** dist/io.js: the I/O entry for Node programs and browsers, importing the core from ./yieldio.js as testing.js does. */
+async function buildIo(): Promise<void> {
+  await esbuild.build({
+    ...COMMON,
+    entryPoints: ["lib/io/mod.ts"],
+    outfile: `${DIST}io.js`,
+    platform: "neutral",
+    plugins: [ioCoreAsExternal],
+  });
+}
 
 async function buildTesting(): Promise<Pick<BuildInfo, "testingBytes" | "testingGzipBytes">> {
   await esbuild.build({
@@ -314,6 +345,7 @@ export async function build(): Promise<BuildInfo> {
       buildTesting(),
       buildInspector(),
       buildMinimalProgram(),
+      buildIo(),
       buildSuite(testFiles),
       buildMinCheck(),
       buildThreadFixtures(),
@@ -328,6 +360,8 @@ export async function build(): Promise<BuildInfo> {
     // Links dist/testing.js against dist/yieldio.js: a name the core bundle lacks fails here, not in a user's test.
     const kit = await import(new URL("testing.js", `file://${DIST}`).href);
     if (typeof kit.runTest !== "function") throw new Error("dist/testing.js does not export runTest");
+    const io = await import(new URL("io.js", `file://${DIST}`).href);
+    if (typeof io.openConnection !== "function") throw new Error("dist/io.js does not export openConnection");
     return { ...sizes, ...testingSizes, ...inspectorSizes, ...minimalSizes, testFiles };
   } finally {
     // esbuild's service process would otherwise keep this process alive.
