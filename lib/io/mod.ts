@@ -42,3 +42,11 @@ export {
   type TlsClientOptions,
 } from "./open_connection.ts";
 export { type ConnectionHandler, Server, startServer, type StartServerOptions, startUnixServer } from "./server.ts";
+export {
+  createSubprocessExec,
+  createSubprocessShell,
+  Process,
+  type StdioMode,
+  type SubprocessOptions,
+} from "./process.ts";
+export type { Signal } from "./signal.ts";

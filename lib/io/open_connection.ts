@@ -52,11 +52,11 @@ export function _checkPath(path: unknown, caller: string): _Target {
   return { kind: "unix", path };
 }
 
-/** @internal Throws unless this host has sockets. */
-export function _requireSockets(caller: string): "deno" | "node" {
+/** @internal Throws unless this host has sockets and processes (Deno, Node). */
+export function _requireSockets(caller: string, what = "sockets"): "deno" | "node" {
   const host = _host();
   if (host === "other") {
-    throw new TypeError(`${caller} needs sockets, which only Deno and Node have; in a browser use fetch or WebSocket`);
+    throw new TypeError(`${caller} needs ${what}, which only Deno and Node have; in a browser use fetch or WebSocket`);
   }
   return host;
 }

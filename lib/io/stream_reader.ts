@@ -82,6 +82,8 @@ export class StreamReader {
   #source: _Source | null = null;
   // Invariant: #paused only while #source is set and it was told to pause.
   #paused = false;
+  // Invariant: true only while read() waits for EOF; the source is then never paused.
+  #readingAll = false;
   #loop: EventLoop | null = null;
 
   /**
@@ -116,7 +118,7 @@ export class StreamReader {
     if (this.#eof) throw new InvalidStateError(`${this} was fed data after EOF`);
     this.#buf.push(chunk);
     _settle(this.#waiter, undefined);
-    if (!this.#paused && this.#source !== null && this.#buf.size > 2 * this.#limit) {
+    if (!this.#paused && !this.#readingAll && this.#source !== null && this.#buf.size > 2 * this.#limit) {
       this.#paused = true;
       this.#source.pause();
     }
@@ -187,12 +189,17 @@ export class StreamReader {
     checkCount(n, "read", true);
     if (n === 0) return EMPTY;
     if (n < 0) {
-      const blocks: Uint8Array[] = [];
-      for (;;) {
-        this.#raiseIfFailed();
-        if (this.#buf.size > 0) blocks.push(this.#take(this.#buf.size));
-        if (this.#eof) return concat(blocks);
-        yield* this.#wait("read()");
+      // Nothing is taken before EOF, so a cancelled read-all loses nothing; flow control is off meanwhile,
+      // since all of it must be held anyway.
+      this.#readingAll = true;
+      try {
+        for (;;) {
+          this.#raiseIfFailed();
+          if (this.#eof) return this.#take(this.#buf.size);
+          yield* this.#wait("read()");
+        }
+      } finally {
+        this.#readingAll = false;
       }
     }
     this.#raiseIfFailed();
@@ -385,15 +392,4 @@ export class StreamReader {
 function checkCount(n: number, method: string, negativeMeansAll: boolean): void {
   if (!Number.isInteger(n)) throw new TypeError(`${method} expects an integer count, got ${describeValue(n)}`);
   if (n < 0 && !negativeMeansAll) throw new RangeError(`${method} expects a count of 0 or more, got ${n}`);
-}
-
-function concat(blocks: Uint8Array[]): Uint8Array {
-  if (blocks.length === 1) return blocks[0];
-  const out = new Uint8Array(blocks.reduce((sum, b) => sum + b.length, 0));
-  let at = 0;
-  for (const block of blocks) {
-    out.set(block, at);
-    at += block.length;
-  }
-  return out;
 }

@@ -391,3 +391,18 @@ Deno.test("plain async code reads lines with for await, as asyncio's async for",
   });
   assertEquals(lines, ["a\n", "b\n", "c"]);
 });
+
+Deno.test("a cancelled read() to EOF loses nothing: the bytes it saw stay in the reader", async () => {
+  assertEquals(
+    await run(function* () {
+      const reader = fed("first ");
+      const task = createTask(reader.read());
+      yield* sleep(0);
+      reader._feedData(bytes("second"));
+      task.cancel();
+      const error = yield* caught(task);
+      return [error instanceof CancelledError, yield* rest(reader)];
+    }, { clock: "virtual" }),
+    [true, "first second"],
+  );
+});
