@@ -50,3 +50,7 @@ export {
   type SubprocessOptions,
 } from "./process.ts";
 export type { Signal } from "./signal.ts";
+export { type EventSource, waitEvent, type WaitEventOptions } from "./wait_event.ts";
+export { subscribe, type SubscribeOptions, Subscription } from "./subscription.ts";
+export { asyncIterate, AsyncIteration, fromAsyncIterable } from "./async_iteration.ts";
+export { openWebSocket, WebSocketConnection, type WebSocketMessage } from "./web_socket.ts";

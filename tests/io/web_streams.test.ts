@@ -7,11 +7,12 @@
  */
 
 import { assert, assertEquals, assertInstanceOf, assertStrictEquals } from "@std/assert";
-import { getRunningLoop, InvalidStateError, run, sleep } from "../../mod.ts";
-import { wrapReadable, wrapWritable } from "../../lib/io/mod.ts";
+import { fromPromise, getRunningLoop, InvalidStateError, run, sleep } from "../../mod.ts";
+import { IncompleteReadError, wrapReadable, wrapWritable } from "../../lib/io/mod.ts";
 import { _openResources } from "../../lib/io/_resources.ts";
 import { caught } from "../_support/caught.ts";
 import { bytes, text } from "./_helpers.ts";
+import { LINES, withTestServer } from "./_test_server.ts";
 
 /** A stream of `count` chunks of `size` bytes that notes each pull and its cancel reason. */
 function counted(count: number, size: number) {
@@ -241,4 +242,31 @@ Deno.test("writelines writes each item in order, and isClosing() turns true at c
     return [chunks, before, after];
   });
   assertEquals([out, before, after], [["a", "b", "c"], false, true]);
+});
+
+Deno.test("a fetch body from a local server reads line by line, in every runtime", async () => {
+  const lines = await run(function* () {
+    return yield* withTestServer(function* (base) {
+      const response = yield* fromPromise((signal) => fetch(`${base}/io/lines`, { signal }));
+      const reader = wrapReadable(response.body!);
+      const out: string[] = [];
+      for (let line = yield* reader.readline(); line.length > 0; line = yield* reader.readline()) out.push(text(line));
+      return out;
+    });
+  });
+  assertEquals(lines, LINES);
+});
+
+Deno.test("readexactly over a fetch body raises IncompleteReadError at its end, with what was left", async () => {
+  const [first, error] = await run(function* () {
+    return yield* withTestServer(function* (base) {
+      const response = yield* fromPromise((signal) => fetch(`${base}/io/lines`, { signal }));
+      const reader = wrapReadable(response.body!);
+      const first = text(yield* reader.readexactly(LINES[0].length));
+      return [first, yield* caught(reader.readexactly(100_000))] as const;
+    });
+  });
+  assertEquals(first, LINES[0]);
+  assertInstanceOf(error, IncompleteReadError);
+  assertEquals(text(error.partial), LINES.slice(1).join(""));
 });
