@@ -4,7 +4,9 @@
  * coroutine at a time reads from it.
  *
  * Invariants:
- * - reads copy out of the buffer, so bytes handed to a caller never alias it;
+ * - the reader owns what it is fed and hands it out without copying where it
+ *   can (a read within one delivered chunk returns a view of it): bytes
+ *   returned are the caller's, and no later read returns them again;
  * - at most one coroutine waits (`#waiter`), as in asyncio;
  * - a read takes bytes only after its wait is over, synchronously, so a read
  *   cancelled while it waits loses nothing: the bytes stay for the next read;
@@ -82,8 +84,9 @@ export class StreamReader {
   #source: _Source | null = null;
   // Invariant: #paused only while #source is set and it was told to pause.
   #paused = false;
-  // Invariant: true only while read() waits for EOF; the source is then never paused.
-  #readingAll = false;
+  // Invariant: while a reader waits, the buffered size that is worth waking it for (EOF and errors always are):
+  // a readexactly(n) is woken once, not once per chunk. Each wake is a loop iteration.
+  #wanted = 1;
   #loop: EventLoop | null = null;
 
   /**
@@ -112,13 +115,15 @@ export class StreamReader {
     this.#paused = paused;
   }
 
-  /** @internal Appends bytes read from the host and wakes the waiting reader. */
+  /** @internal Appends bytes read from the host, taking ownership of `chunk`, and wakes the waiting reader. */
   _feedData(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     if (this.#eof) throw new InvalidStateError(`${this} was fed data after EOF`);
     this.#buf.push(chunk);
-    _settle(this.#waiter, undefined);
-    if (!this.#paused && !this.#readingAll && this.#source !== null && this.#buf.size > 2 * this.#limit) {
+    if (this.#buf.size >= this.#wanted) _settle(this.#waiter, undefined);
+    // Never paused under a reader that waits for more (a readexactly(n) with n over 2 × limit, a read to EOF).
+    const starved = this.#waiter !== null && this.#buf.size < this.#wanted;
+    if (!this.#paused && !starved && this.#source !== null && this.#buf.size > 2 * this.#limit) {
       this.#paused = true;
       this.#source.pause();
     }
@@ -189,22 +194,17 @@ export class StreamReader {
     checkCount(n, "read", true);
     if (n === 0) return EMPTY;
     if (n < 0) {
-      // Nothing is taken before EOF, so a cancelled read-all loses nothing; flow control is off meanwhile,
-      // since all of it must be held anyway.
-      this.#readingAll = true;
-      try {
-        for (;;) {
-          this.#raiseIfFailed();
-          if (this.#eof) return this.#take(this.#buf.size);
-          yield* this.#wait("read()");
-        }
-      } finally {
-        this.#readingAll = false;
+      // Nothing is taken before EOF, so a cancelled read-all loses nothing; the source is not paused meanwhile
+      // (see _feedData), since all of it must be held anyway.
+      for (;;) {
+        this.#raiseIfFailed();
+        if (this.#eof) return this.#take(this.#buf.size);
+        yield* this.#wait("read()", Infinity);
       }
     }
     this.#raiseIfFailed();
     while (this.#buf.size === 0 && !this.#eof) {
-      yield* this.#wait("read()");
+      yield* this.#wait("read()", 1);
       this.#raiseIfFailed();
     }
     return this.#take(Math.min(n, this.#buf.size));
@@ -277,7 +277,7 @@ export class StreamReader {
     if (n === 0) return EMPTY;
     while (this.#buf.size < n) {
       if (this.#eof) throw new IncompleteReadError(this.#take(this.#buf.size), n);
-      yield* this.#wait("readexactly()");
+      yield* this.#wait("readexactly()", n);
       this.#raiseIfFailed();
     }
     return this.#take(n);
@@ -327,7 +327,7 @@ export class StreamReader {
         }
       }
       if (this.#eof) throw new IncompleteReadError(this.#take(size), null);
-      yield* this.#wait("readuntil()");
+      yield* this.#wait("readuntil()", this.#buf.size + 1);
       this.#raiseIfFailed();
     }
     if (found > this.#limit) throw new LimitOverrunError("Separator is found, but chunk is longer than limit", found);
@@ -361,7 +361,7 @@ export class StreamReader {
     if (this.#exception !== null) throw this.#exception;
   }
 
-  *#wait(caller: string): Coro<void> {
+  *#wait(caller: string, wanted: number): Coro<void> {
     if (this.#waiter !== null) {
       throw new InvalidStateError(`${caller} called while another coroutine is already waiting for incoming data`);
     }
@@ -372,6 +372,7 @@ export class StreamReader {
     }
     const loop = this.#loop ??= getRunningLoop();
     const waiter = this.#waiter = _hostFuture<void>(loop);
+    this.#wanted = wanted;
     try {
       yield* waiter;
     } finally {

@@ -270,3 +270,14 @@ Deno.test("readexactly over a fetch body raises IncompleteReadError at its end, 
   assertInstanceOf(error, IncompleteReadError);
   assertEquals(text(error.partial), LINES.slice(1).join(""));
 });
+
+Deno.test("readexactly(n) beyond 2 × limit keeps the source flowing until n bytes are there", async () => {
+  const got = await run(function* () {
+    const { stream } = counted(20, 100);
+    const reader = wrapReadable(stream, { limit: 100 });
+    const all = yield* reader.readexactly(1500);
+    const rest = yield* reader.read();
+    return [all.length, rest.length];
+  });
+  assertEquals(got, [1500, 500]);
+});
