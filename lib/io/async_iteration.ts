@@ -22,6 +22,21 @@ import { StreamReader } from "./stream_reader.ts";
 
 /**
  * A source of values consumed from a coroutine. Made by {@linkcode fromAsyncIterable}.
+ *
+ * @example Step by step, then close early
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run } from "yieldio";
+ * import { fromAsyncIterable } from "yieldio/io";
+ * const stream = new Blob(["abc"]).stream().pipeThrough(new TextDecoderStream());
+ * const first = await run(function* () {
+ *   const it = fromAsyncIterable(stream);
+ *   const step = yield* it.next();
+ *   yield* it.close();
+ *   return step.done ? null : step.value;
+ * });
+ * assertEquals(first, "abc");
+ * ```
  */
 export class AsyncIteration<T> {
   #next: () => Promise<IteratorResult<T, unknown>>;

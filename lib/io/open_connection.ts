@@ -121,6 +121,21 @@ export function* openConnection(
  * @returns A coroutine of `[reader, writer]`.
  * @throws {ConnectionRefusedError} When nothing listens at `path`.
  * @throws {TypeError} When `path` is not a non-empty string, or in a browser.
+ *
+ * @example Nothing listens at that path
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run } from "yieldio";
+ * import { ConnectionRefusedError, openUnixConnection } from "yieldio/io";
+ * const refused = await run(function* () {
+ *   try {
+ *     yield* openUnixConnection("/tmp/yieldio-nothing-here.sock");
+ *   } catch (e) {
+ *     return e instanceof ConnectionRefusedError ? e.host : e;
+ *   }
+ * });
+ * assertEquals(refused, "/tmp/yieldio-nothing-here.sock");
+ * ```
  */
 export function* openUnixConnection(
   path: string,

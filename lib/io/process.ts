@@ -51,6 +51,25 @@ export interface SubprocessOptions {
 /**
  * A running (or finished) child process. Made by
  * {@linkcode createSubprocessExec} and {@linkcode createSubprocessShell}.
+ *
+ * @example A timeout around wait() leaves the child running, to be killed
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run, TimeoutError, waitFor } from "yieldio";
+ * import { createSubprocessShell } from "yieldio/io";
+ * const codes = await run(function* () {
+ *   const proc = yield* createSubprocessShell("sleep 10");
+ *   try {
+ *     yield* waitFor(proc.wait(), 50);
+ *   } catch (e) {
+ *     if (!(e instanceof TimeoutError)) throw e;
+ *   }
+ *   const running = proc.returncode;
+ *   proc.kill();
+ *   return [running, yield* proc.wait()];
+ * });
+ * assertEquals(codes, [null, -9]);
+ * ```
  */
 export class Process {
   /** The process id. */
@@ -250,6 +269,19 @@ export function* createSubprocessExec(
  * @param options As for {@linkcode createSubprocessExec}.
  * @returns A coroutine of the started {@linkcode Process}.
  * @throws {TypeError} When `command` is not a non-empty string, or in a browser.
+ *
+ * @example The shell's exit code
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run } from "yieldio";
+ * import { createSubprocessShell } from "yieldio/io";
+ * const [out, code] = await run(function* () {
+ *   const proc = yield* createSubprocessShell("echo one two | wc -w; exit 3", { stdout: "pipe" });
+ *   const [stdout] = yield* proc.communicate();
+ *   return [new TextDecoder().decode(stdout!).trim(), proc.returncode];
+ * });
+ * assertEquals([out, code], ["2", 3]);
+ * ```
  */
 export function* createSubprocessShell(command: string, options?: SubprocessOptions): Coro<Process> {
   if (typeof command !== "string" || command === "") {

@@ -48,6 +48,33 @@ export interface StartServerOptions {
 
 /**
  * A listening server (asyncio's `Server`). Made by {@linkcode startServer}.
+ *
+ * @example Closing with a grace period: a quick handler finishes, a slow one is cancelled
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run, sleep } from "yieldio";
+ * import { openConnection, startServer } from "yieldio/io";
+ * const replies = await run(function* () {
+ *   const server = yield* startServer(function* (reader, writer) {
+ *     const ms = Number(new TextDecoder().decode(yield* reader.readline()));
+ *     yield* sleep(ms);
+ *     writer.write(`slept ${ms}\n`);
+ *   }, "127.0.0.1", 0, { gracePeriod: 50 });
+ *   const [, port] = server.addresses()[0] as [string, number];
+ *   const [quickReader, quickWriter] = yield* openConnection("127.0.0.1", port);
+ *   const [slowReader, slowWriter] = yield* openConnection("127.0.0.1", port);
+ *   quickWriter.write("10\n");
+ *   slowWriter.write("10000\n");
+ *   yield* sleep(5);
+ *   server.close(); // stops accepting; handlers get 50 ms, then are cancelled
+ *   yield* server.waitClosed();
+ *   const got = [yield* quickReader.read(), yield* slowReader.read()].map((b) => new TextDecoder().decode(b));
+ *   quickWriter.close();
+ *   slowWriter.close();
+ *   return got;
+ * });
+ * assertEquals(replies, ["slept 10\n", ""]);
+ * ```
  */
 export class Server {
   #loop: EventLoop;
@@ -268,6 +295,27 @@ export function* startServer(
  * @param options The readers' `limit` and the `gracePeriod` at close.
  * @returns A coroutine of the serving {@linkcode Server}.
  * @throws {TypeError} When `path` is not a non-empty string, or in a browser.
+ *
+ * @example A server and a client on a Unix socket
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { run } from "yieldio";
+ * import { openUnixConnection, startUnixServer } from "yieldio/io";
+ * const path = `/tmp/yieldio-doc-${Date.now()}.sock`;
+ * const reply = await run(function* () {
+ *   const server = yield* startUnixServer(function* (reader, writer) {
+ *     writer.write(yield* reader.readline());
+ *   }, path);
+ *   const [reader, writer] = yield* openUnixConnection(path);
+ *   writer.write("over a unix socket\n");
+ *   const line = new TextDecoder().decode(yield* reader.readline());
+ *   writer.close();
+ *   server.close();
+ *   yield* server.waitClosed();
+ *   return line;
+ * });
+ * assertEquals(reply, "over a unix socket\n");
+ * ```
  */
 export function* startUnixServer(
   handler: ConnectionHandler,

@@ -32,6 +32,23 @@ export interface SubscribeOptions {
 
 /**
  * The events of one type from one source, queued. Made by {@linkcode subscribe}.
+ *
+ * @example A consumer task reads until the subscription closes
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createTask, run, sleep } from "yieldio";
+ * import { subscribe } from "yieldio/io";
+ * const target = new EventTarget();
+ * const count = await run(function* () {
+ *   const sub = subscribe(target, "tick");
+ *   const consumer = createTask(sub.forEach(function* (_event) {}));
+ *   for (let i = 0; i < 3; i++) target.dispatchEvent(new Event("tick"));
+ *   yield* sleep(0);
+ *   sub.close();
+ *   return yield* consumer;
+ * });
+ * assertEquals(count, 3);
+ * ```
  */
 export class Subscription<T> {
   #queue: Queue<T>;

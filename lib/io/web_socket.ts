@@ -24,6 +24,28 @@ export type WebSocketMessage = string | Uint8Array;
 
 /**
  * An open WebSocket. Made by {@linkcode openWebSocket}.
+ *
+ * @example An echo round trip against a local Deno server
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { fromPromise, run } from "yieldio";
+ * import { openWebSocket } from "yieldio/io";
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+ *   const { socket, response } = Deno.upgradeWebSocket(request);
+ *   socket.onmessage = (event) => socket.send(event.data);
+ *   return response;
+ * });
+ * const echoed = await run(function* () {
+ *   const ws = yield* openWebSocket(`ws://127.0.0.1:${server.addr.port}/`);
+ *   ws.send("ping");
+ *   const reply = yield* ws.receive();
+ *   ws.close();
+ *   yield* ws.waitClosed();
+ *   yield* fromPromise(server.shutdown());
+ *   return reply;
+ * });
+ * assertEquals(echoed, "ping");
+ * ```
  */
 export class WebSocketConnection {
   #ws: WebSocket;
@@ -150,6 +172,24 @@ export class WebSocketConnection {
  * @throws {ConnectionError} When the connection cannot be opened.
  * @throws {TypeError} When the host has no `WebSocket` (Node before 22).
  * @throws {SyntaxError} When `url` is not a WebSocket URL (from the host).
+ *
+ * @example A server that does not answer WebSockets
+ * ```ts
+ * import { assertInstanceOf } from "@std/assert";
+ * import { fromPromise, run } from "yieldio";
+ * import { ConnectionError, openWebSocket } from "yieldio/io";
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("no"));
+ * const error = await run(function* () {
+ *   try {
+ *     yield* openWebSocket(`ws://127.0.0.1:${server.addr.port}/`);
+ *   } catch (e) {
+ *     return e;
+ *   } finally {
+ *     yield* fromPromise(server.shutdown());
+ *   }
+ * });
+ * assertInstanceOf(error, ConnectionError);
+ * ```
  */
 export function* openWebSocket(url: string | URL, protocols?: string | string[]): Coro<WebSocketConnection> {
   if (typeof WebSocket !== "function") {

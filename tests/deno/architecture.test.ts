@@ -668,3 +668,21 @@ Deno.test("the testing kit's entry, lib/testing/mod.ts, is a doc comment plus ex
   assertEquals(entryViolations(entry.text, entry.path), []);
   assertEquals(privateReexports(entry), []);
 });
+
+Deno.test("the I/O entry, lib/io/mod.ts, is a doc comment plus export lines and re-exports no private file", () => {
+  const entry = tree.find((f) => f.path === "lib/io/mod.ts")!;
+  assertEquals(entryViolations(entry.text, entry.path), []);
+  assertEquals(privateReexports(entry), []);
+});
+
+Deno.test("only lib/io names node: modules, and only lazily (import()) or for types", () => {
+  const named = tree.flatMap((file) =>
+    file.imports.filter((ref) => ref.specifier.startsWith("node:")).map((ref) =>
+      `${file.path}:${ref.line} ${ref.kind}${ref.typeOnly ? " (type)" : ""}`
+    )
+  );
+  const outside = named.filter((line) => !line.startsWith("lib/io/"));
+  const eager = named.filter((line) => !line.includes(" dynamic") && !line.includes("(type)"));
+  assertEquals([outside, eager], [[], []]);
+  assert(named.some((line) => line.includes(" dynamic")), "the Node back ends load node:net and friends with import()");
+});
