@@ -233,6 +233,7 @@ Deno.test("cancelling a forEach over a ReadableStream cancels the stream with th
     const consumer = createTask(
       fromAsyncIterable(stream).forEach(function* (_tick) {
         count++;
+        yield* sleep(0);
       }),
     );
     yield* sleep(20);
