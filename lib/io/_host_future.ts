@@ -9,11 +9,21 @@
  * @module
  */
 
+import { InvalidStateError } from "../errors.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Future } from "../task/future.ts";
 
-/** @internal A future on `loop` for a host callback to settle; holds `loop.ref()` until it is done. */
+/**
+ * @internal A future on `loop` for a host callback to settle; holds
+ * `loop.ref()` until it is done. Refused on a blocking loop (`runSync`),
+ * where no host callback can run while the loop waits, so it would hang.
+ */
 export function _hostFuture<T>(loop: EventLoop): Future<T> {
+  if (loop._isBlocking()) {
+    throw new InvalidStateError(
+      "I/O needs a host-driven loop: under runSync() no host callback can run while the loop waits. Use run()",
+    );
+  }
   const future = loop.createFuture<T>();
   loop.ref();
   future.addDoneCallback(() => loop.unref());

@@ -7,7 +7,7 @@
  */
 
 import { assert, assertEquals, assertInstanceOf, assertStrictEquals } from "@std/assert";
-import { fromPromise, getRunningLoop, InvalidStateError, run, sleep } from "../../mod.ts";
+import { blockingRefusal, fromPromise, getRunningLoop, InvalidStateError, run, runSync, sleep } from "../../mod.ts";
 import { IncompleteReadError, wrapReadable, wrapWritable } from "../../lib/io/mod.ts";
 import { _openResources } from "../../lib/io/_resources.ts";
 import { caught } from "../_support/caught.ts";
@@ -281,3 +281,25 @@ Deno.test("readexactly(n) beyond 2 × limit keeps the source flowing until n byt
   });
   assertEquals(got, [1500, 500]);
 });
+
+// Where the thread may block (not a browser page's main thread, which refuses runSync itself).
+(blockingRefusal() === null ? Deno.test : () => {})(
+  "I/O under runSync() fails at once with InvalidStateError instead of hanging",
+  () => {
+    const error = runSync(function* () {
+      const reader = wrapReadable(new Blob(["x"]).stream());
+      try {
+        yield* reader.read();
+      } catch (e) {
+        return e;
+      } finally {
+        reader.cancel();
+      }
+    });
+    assertInstanceOf(error, InvalidStateError);
+    assertEquals(
+      (error as Error).message,
+      "I/O needs a host-driven loop: under runSync() no host callback can run while the loop waits. Use run()",
+    );
+  },
+);
