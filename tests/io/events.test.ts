@@ -19,7 +19,7 @@ import {
 import { asyncIterate, fromAsyncIterable, StreamReader, subscribe, waitEvent } from "../../lib/io/mod.ts";
 import { _openResources } from "../../lib/io/_resources.ts";
 import { caught } from "../_support/caught.ts";
-import { bytes, text } from "./_helpers.ts";
+import { bytes, hasHostIo, text } from "./_helpers.ts";
 
 /** An EventEmitter with Node's on/off/emit surface, counting its listeners. */
 class Emitter {
@@ -281,4 +281,21 @@ Deno.test("asyncIterate lets plain async code drain a Queue that a task fills, a
     })());
   });
   assertEquals([items, lines], [[0, 1, 2, 3], ["x\n", "y\n"]]);
+});
+
+// Deno and Node: a real node:events EventEmitter (imported lazily, so browser bundles never load it).
+(hasHostIo ? Deno.test : () => {})("waitEvent and subscribe work on a real Node EventEmitter", async () => {
+  const { EventEmitter } = await import("node:events");
+  const emitter = new EventEmitter();
+  const [value, queued] = await run(function* () {
+    const waiting = createTask(waitEvent<string>(emitter, "ready"));
+    const sub = subscribe<number>(emitter, "n");
+    yield* sleep(0);
+    emitter.emit("ready", "go", "ignored second argument");
+    for (const n of [1, 2]) emitter.emit("n", n);
+    sub.close();
+    return [yield* waiting, [yield* sub.get(), yield* sub.get()]];
+  });
+  assertEquals([value, queued], ["go", [1, 2]]);
+  assertEquals([emitter.listenerCount("ready"), emitter.listenerCount("n"), emitter.listenerCount("error")], [0, 0, 0]);
 });
