@@ -14,7 +14,8 @@
  * Scenarios: 1 seed (N sleeping tasks, child processes), 2 dispatch,
  * 3 switch, 4 sleep0, 5 timers, 6 queue (in-process),
  * 7 idle (idle adapters in Deno and Node), 8 threads (jobs/s through a worker
- * pool, cross-thread wake-up round trips), steady: the same side run
+ * pool, cross-thread wake-up round trips), 9 io (TCP echo and subprocess
+ * spawn + communicate, beside plain host code and CPython asyncio), steady: the same side run
  * many times in one process, which the per-process micro figures hide, and
  * size: the gzipped bundles of `mod.ts` and of the inspector and testing
  * entries, each on its own.
@@ -30,6 +31,7 @@ import { type IdleResult, runIdle } from "./scenarios/idle.ts";
 import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
 import { runSeedScale, type SeedResult, type Shape, SHAPES, type TargetCheck } from "./scenarios/seed_scale.ts";
 import { runThreads, type ThreadsResult } from "./scenarios/threads.ts";
+import { type IoResult, runIo } from "./scenarios/io.ts";
 import { build, type BuildInfo, GZIP_BUDGET_BYTES } from "../tests/_harness/build.ts";
 
 const SCENARIOS = [
@@ -41,6 +43,7 @@ const SCENARIOS = [
   "queue",
   "idle",
   "threads",
+  "io",
   "steady",
   "size",
 ] as const;
@@ -321,6 +324,7 @@ const results: {
   steady?: SteadyRow[];
   idle?: Omit<IdleResult, "markdown">;
   threads?: Omit<ThreadsResult, "markdown">;
+  io?: Omit<IoResult, "markdown">;
   size?: Omit<BuildInfo, "testFiles">;
   targets: TargetCheck[];
   durationS?: number;
@@ -386,6 +390,14 @@ if (selected("threads")) {
   log("8. threads");
   const { markdown: md, ...threads } = await runThreads({ quick: options.quick, node, log });
   results.threads = threads;
+  emit(md);
+}
+
+if (selected("io")) {
+  log("9. io");
+  const { markdown: md, ...io } = await runIo({ quick: options.quick, node, python, log });
+  results.io = io;
+  results.targets.push(...io.targets);
   emit(md);
 }
 

@@ -179,6 +179,8 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   /** Invariant: null until a thread source is added; a loop without one pays a null check per blocking iteration. */
   #inbox: Inbox | null = null;
   #settleRun: ((error: unknown) => void) | null = null;
+  /** Host resources (sockets, listeners, child processes) that close with the loop if still open; or null. */
+  #closeWith: Set<{ close(): void }> | null = null;
   /** What lets go of the host while this loop idles owing it nothing, each with its count of requests; or null. */
   #releasers: Map<HostReleaser, number> | null = null;
   /** Invariant: true exactly while the host driver sleeps owing the host nothing and its releasers let go. */
@@ -547,6 +549,9 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   close(): void {
     if (this.#driver !== NOT_RUNNING) throw new InvalidStateError("cannot close a running event loop; stop() it first");
     if (this.#closed) return;
+    // Newest first, while the loop can still take the callbacks closing them schedules (then discarded).
+    for (const resource of [...this.#closeWith ?? []].reverse()) resource.close();
+    this.#closeWith = null;
     this.#closed = true;
     this.#ready.clear();
     this.#timers.clear();
@@ -953,6 +958,16 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   _addSource(source: InboxSource, add = true): void {
     if (add) (this.#inbox ??= new Inbox()).add(source);
     else this.#inbox?.remove(source);
+  }
+
+  /**
+   * @internal Adds (or, with `add` false, removes) a host resource that
+   * `close()` closes if it is still open: nothing a program opened on a loop
+   * outlives it.
+   */
+  _closeWithLoop(resource: { close(): void }, add = true): void {
+    if (add) (this.#closeWith ??= new Set()).add(resource);
+    else this.#closeWith?.delete(resource);
   }
 
   /**

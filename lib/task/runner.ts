@@ -17,7 +17,7 @@ import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
 import { _runningLoop, type EventLoopOptions } from "../loop/base_event_loop.ts";
 import { formatTime } from "../loop/clock.ts";
-import { Context, copyContext } from "../loop/context.ts";
+import { type Context, copyContext } from "../loop/context.ts";
 import { EventLoop } from "./event_loop.ts";
 import type { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";

@@ -7,6 +7,9 @@
  *
  * The snapshot is taken inside the test's own task as its body finishes,
  * before `run()` cancels what is left: a leak is named as the body left it.
+ * Open I/O resources (sockets, listeners, child processes, event listeners,
+ * wrapped streams) are read from lib/io/_resources.ts, a registry with no
+ * host code: a test that never imports `yieldio/io` bundles nothing more.
  * The reports are kept whole, so that a run that fails anyway can still
  * surface them (the body's error alone would hide a worker's root cause).
  *
@@ -18,6 +21,7 @@ import type { ExceptionContext } from "../loop/exception_context.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import type { Task } from "../task/task.ts";
 import type { Leak } from "./errors.ts";
+import { _openResources } from "../io/_resources.ts";
 
 /** One test's sanitizer, installed on its loop. */
 export class Sanitizer {
@@ -55,6 +59,9 @@ export class Sanitizer {
         description: `${refs} host wait${refs === 1 ? " is" : "s are"} still referenced ` +
           "(loop.ref() without unref(): a fromPromise() or worker job still in flight)",
       });
+    }
+    for (const resource of _openResources(loop)) {
+      this.#left.push({ kind: "resource", description: `${resource} is still open` });
     }
     const tracker = loop._undriven;
     if (tracker === null) return;

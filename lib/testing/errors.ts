@@ -17,10 +17,12 @@ export interface Leak {
   /**
    * `"task"` still pending; `"timer"` still armed; `"undriven"`: a coroutine
    * created and never driven (a missing `yield*`); `"ref"`: host wake-ups still
-   * owed (`loop.ref()`); `"exception"`: a report to the exception handler —
-   * an exception never retrieved, or an error thrown by a callback.
+   * owed (`loop.ref()`); `"resource"`: an I/O resource of `yieldio/io` still
+   * open (a socket, a server, a child process, an event listener, a wrapped
+   * stream); `"exception"`: a report to the exception handler — an exception
+   * never retrieved, or an error thrown by a callback.
    */
-  kind: "task" | "timer" | "undriven" | "ref" | "exception";
+  kind: "task" | "timer" | "undriven" | "ref" | "resource" | "exception";
   /** One line naming it, e.g. `task "sleeper" is still pending: <Task pending name=sleeper …>`. */
   description: string;
 }

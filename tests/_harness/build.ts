@@ -4,9 +4,9 @@
  * - `dist/yieldio.js` and `dist/yieldio.min.js`: the library from mod.ts, one
  *   ES2022 module with no imports; the sizes printed are the budget to watch
  *   (target: under 10 KB gzipped).
- * - `dist/testing.js` and `dist/inspector.js` (each with a `.min.js`): the
- *   entries beside the core (lib/testing, lib/inspector), which import the
- *   core from `./yieldio.js` instead of
+ * - `dist/testing.js`, `dist/inspector.js` and `dist/io.js` (each with a
+ *   `.min.js`): the entries beside the core (lib/testing, lib/inspector,
+ *   lib/io), which import the core from `./yieldio.js` instead of
  *   bundling a copy — a test and the code under test, an inspector and the
  *   loop it watches, must share one loop, one `Task` class, one
  *   `CancelledError`. Only stateless helpers are inlined. They pair with
@@ -79,6 +79,8 @@ const COMMON: esbuild.BuildOptions = {
   target: "es2022",
   logLevel: "warning",
   absWorkingDir: ROOT,
+  // lib/io loads Node's modules lazily (`import("node:net")`, only when it runs in Node): never bundled.
+  external: ["node:*"],
 };
 
 /** @returns Every portable test file (not under tests/deno/), sorted, relative to the root. */
@@ -176,7 +178,7 @@ async function buildMinimalProgram(): Promise<Pick<BuildInfo, "minimalGzipBytes"
 }
 
 /**
- * The entries beside the core (deno.json's "./testing", "./inspector"): each imports the core
+ * The entries beside the core (deno.json's "./testing", "./inspector", "./io"): each imports the core
  * from `./yieldio.js` instead of bundling a copy of it — a test and the code under test, an inspector and the
  * loop it watches, must share one loop, one `Task` class, one `CancelledError` — and inlines only the pure
  * helpers listed here (no class or state the core must share).
@@ -185,8 +187,17 @@ const ENTRIES_BESIDE_CORE: { entry: string; outfile: string; inlined: string[] }
   {
     entry: "lib/testing/mod.ts",
     outfile: "testing.js",
-    inlined: ["lib/_describe.ts", "lib/_is_instance.ts", "lib/task/body.ts", "lib/task/coroutine.ts"],
+    // lib/io/_resources.ts keeps its registry on globalThis, so the kit's copy and dist/io.js's share it.
+    inlined: [
+      "lib/_describe.ts",
+      "lib/_is_instance.ts",
+      "lib/task/body.ts",
+      "lib/task/coroutine.ts",
+      "lib/io/_resources.ts",
+    ],
   },
+  // Node's modules stay dynamic `import("node:…")` calls: every bundle keeps `node:*` external.
+  { entry: "lib/io/mod.ts", outfile: "io.js", inlined: ["lib/_describe.ts", "lib/_is_instance.ts"] },
   {
     entry: "lib/inspector/mod.ts",
     outfile: "inspector.js",

@@ -15,6 +15,10 @@
  *       program; it saves the screenshot the README shows
  *       (examples/inspector/inspector.png).
  *
+ * The server also answers the I/O tests' endpoints (`/io/lines`, a streamed
+ * body, and `/io/echo`, a WebSocket echo; see tests/io/_test_server.ts), which
+ * the suite reaches at its own origin.
+ *
  * Every `console.error`, page error and worker error counts as a failure,
  * even one that no test noticed: in a browser that is what a user would see.
  *
@@ -29,6 +33,7 @@
 import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
 import { formatTaskTree, inspect } from "../../mod.ts";
 import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
+import { ioEndpoint } from "../io/_test_server.ts";
 import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumInstalled, ISOLATION_HEADERS } from "./_chromium.ts";
 import { DIST, ROOT } from "./_repo.ts";
 import { seconds, type StageResult } from "./_stage.ts";
@@ -66,6 +71,8 @@ function serveDist(isolated = true): Deno.HttpServer<Deno.NetAddr> {
   return Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     const headers = new Headers({ "Cache-Control": "no-store" });
     if (isolated) { for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value); }
+    const io = ioEndpoint(request);
+    if (io !== null) return io;
     const path = decodeURIComponent(new URL(request.url).pathname);
     if (path.split("/").includes("..")) return new Response("bad path", { status: 400, headers });
     const ext = path.slice(path.lastIndexOf("."));

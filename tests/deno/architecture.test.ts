@@ -23,16 +23,28 @@
  * | `lib/sync/**`                | sync, task, loop, root                        |
  * | `lib/threads/**` (an entry)  | threads, task, loop, root                     |
  * | `lib/observe/**`             | observe, task, loop, root                     |
+ * | `lib/io/**` (an entry)       | io, combinators, sync, task, loop, root       |
  * | `lib/inspector/**` (an entry) | inspector, observe, task, loop, root         |
- * | `lib/testing/**` (an entry)  | testing, observe, task, loop, root            |
+ * | `lib/testing/**` (an entry)  | testing, observe, task, loop, root, `lib/io/_resources.ts` |
+ * | `lib/io/**` (an entry)       | io, combinators, sync, task, loop, root       |
  * | `lib/lint/**` (an entry)     | lint only: the lint plugin loads without the library |
  * | `mod.ts`                     | anything under lib/ but the other entries     |
  *
- * `lib/testing/`, `lib/threads/` and `lib/inspector/` are entries of their
- * own (`./testing`, `./threads`, `./inspector` in deno.json): each `mod.ts`
- * is, like the root one, a doc comment plus export lines; nothing else under
- * lib/ imports them and the core's mod.ts does not export them, so they stay
- * out of the core bundle.
+ * `lib/testing/`, `lib/threads/`, `lib/inspector/`, `lib/io/` and `lib/lint/` are
+ * entries of their own (`./testing`, `./threads`, `./inspector`, `./io`, `./lint` in
+ * deno.json): each `mod.ts` is, like the root one, a doc comment plus export
+ * lines; nothing else under lib/ imports them and the core's mod.ts does not
+ * export them, so they stay out of the core bundle.
+ *
+ * `lib/io/` is the I/O entry (`./io` in deno.json), kept out of the core so
+ * that mod.ts holds no host API. It alone may name Node's built-in modules,
+ * and only as `import("node:…")` or a type-only import: a static runtime
+ * `node:` import would load Node's modules in every runtime and break
+ * browser bundles. The testing kit may import one I/O file,
+ * `lib/io/_resources.ts` (no host code, no module state): its sanitizer reads
+ * the registry of open I/O resources from it, without bundling the I/O layer
+ * into a test that does not use it.
+ *
  *
  * The layer rule applies to type-only imports too (the loop knows nothing of
  * Future or Task, not even their types). The cycle rule counts only runtime
@@ -267,6 +279,7 @@ type Layer =
   | "inspector"
   | "testing"
   | "lint"
+  | "io"
   | "entry"
   | `unknown ${string}`;
 
@@ -276,7 +289,7 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint"].includes(folder)) {
+  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint", "io"].includes(folder)) {
     return folder as Layer;
   }
   return `unknown lib/${folder}/`;
@@ -297,8 +310,13 @@ const ALLOWED: Record<string, readonly Layer[]> = {
   testing: ["root", "loop", "task", "observe", "testing"],
   // The lint plugin is an entry too (deno.json's "./lint"), loaded by `deno lint`: it imports nothing else.
   lint: ["lint"],
+  // The I/O layer is an entry too (deno.json's "./io"): mod.ts never imports it.
+  io: ["root", "loop", "task", "combinators", "sync", "io"],
   entry: ["root", "loop", "task", "combinators", "sync", "observe"],
 };
+
+/** The one I/O file the testing kit may import: the registry of open resources, with no host code. */
+const RESOURCE_REGISTRY = "lib/io/_resources.ts";
 
 /** Upward or sideways imports, and files in folders that are no known layer. */
 function layerViolations(files: SourceFile[]): string[] {
@@ -314,6 +332,7 @@ function layerViolations(files: SourceFile[]): string[] {
       const target = resolve(file.path, ref.specifier);
       if (target === null) continue; // reported by the specifier check
       const to = layerOf(target);
+      if (from === "testing" && target === RESOURCE_REGISTRY) continue;
       if (!allowed.includes(to)) {
         problems.push(`${file.path}:${ref.line}: ${from} may not import ${target} (${to})`);
       }
@@ -369,6 +388,11 @@ function runtimeCycles(files: SourceFile[]): string[][] {
   return cycles;
 }
 
+/** Whether `ref` is a `node:` module that lib/io may name: lazily (dynamic) or for types only. */
+function nodeBuiltinAllowed(path: string, ref: ImportRef): boolean {
+  return path.startsWith("lib/io/") && ref.specifier.startsWith("node:") && (ref.kind === "dynamic" || ref.typeOnly);
+}
+
 /** Specifiers that are bare or import-mapped, lack `.ts`, or point at no file. */
 function specifierViolations(files: SourceFile[], exists: (path: string) => boolean): string[] {
   const problems: string[] = [];
@@ -376,6 +400,7 @@ function specifierViolations(files: SourceFile[], exists: (path: string) => bool
     for (const ref of file.imports) {
       const where = `${file.path}:${ref.line}: "${ref.specifier}"`;
       const target = resolve(file.path, ref.specifier);
+      if (target === null && nodeBuiltinAllowed(file.path, ref)) continue;
       if (target === null) problems.push(`${where} is bare or import-mapped; use a relative path`);
       else if (!ref.specifier.endsWith(".ts")) problems.push(`${where} lacks the .ts extension`);
       else if (!exists(target)) problems.push(`${where} names no file (${target})`);
@@ -506,6 +531,35 @@ Deno.test("the layer check keeps the testing kit a separate entry: only lib/test
   ]);
 });
 
+Deno.test("the layer check keeps lib/io an entry the core never imports, and lets the testing kit read only its resource registry", () => {
+  const files = fixture({
+    "mod.ts": `export { openConnection } from "./lib/io/open_connection.ts";`,
+    "lib/io/open_connection.ts": `import { Queue } from "../sync/queue.ts";\nimport { x } from "../threads/x.ts";`,
+    "lib/testing/_sanitizer.ts":
+      `import { _openResources } from "../io/_resources.ts";\nimport { s } from "../io/server.ts";`,
+  });
+  assertEquals(layerViolations(files), [
+    "mod.ts:1: entry may not import lib/io/open_connection.ts (io)",
+    "lib/io/open_connection.ts:2: io may not import lib/threads/x.ts (threads)",
+    "lib/testing/_sanitizer.ts:2: testing may not import lib/io/server.ts (io)",
+  ]);
+});
+
+Deno.test("the specifier check lets lib/io name node: modules only lazily or for types", () => {
+  const files = fixture({
+    "lib/io/a.ts": [
+      `const net = () => import("node:net");`,
+      `import type { Socket } from "node:net";`,
+      `import { spawn } from "node:child_process";`,
+    ].join("\n"),
+    "lib/task/b.ts": `const net = () => import("node:net");`,
+  });
+  assertEquals(specifierViolations(files, () => true), [
+    `lib/io/a.ts:3: "node:child_process" is bare or import-mapped; use a relative path`,
+    `lib/task/b.ts:1: "node:net" is bare or import-mapped; use a relative path`,
+  ]);
+});
+
 Deno.test("the cycle check finds runtime cycles and ignores type-only mutual imports", () => {
   const files = fixture({
     "lib/task/a.ts": `import { b } from "./b.ts";`,
@@ -608,10 +662,22 @@ Deno.test("mod.ts never re-exports a _-prefixed private file", () => {
   assertEquals(privateReexports(tree.find((f) => f.path === "mod.ts")!), []);
 });
 
-for (const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts"]) {
+for (const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts", "lib/io/mod.ts"]) {
   Deno.test(`the entry ${path} is a doc comment plus export lines and re-exports no private file`, () => {
     const entry = tree.find((f) => f.path === path)!;
     assertEquals(entryViolations(entry.text, entry.path), []);
     assertEquals(privateReexports(entry), []);
   });
 }
+
+Deno.test("only lib/io names node: modules, and only lazily (import()) or for types", () => {
+  const named = tree.flatMap((file) =>
+    file.imports.filter((ref) => ref.specifier.startsWith("node:")).map((ref) =>
+      `${file.path}:${ref.line} ${ref.kind}${ref.typeOnly ? " (type)" : ""}`
+    )
+  );
+  const outside = named.filter((line) => !line.startsWith("lib/io/"));
+  const eager = named.filter((line) => !line.includes(" dynamic") && !line.includes("(type)"));
+  assertEquals([outside, eager], [[], []]);
+  assert(named.some((line) => line.includes(" dynamic")), "the Node back ends load node:net and friends with import()");
+});

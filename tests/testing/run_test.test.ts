@@ -6,6 +6,7 @@
 import { assertEquals, assertInstanceOf, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
 import { type Coro, createTask, DeadlockError, Event, getRunningLoop, sleep } from "../../mod.ts";
 import { runTest, SanitizerError, SeededError } from "../../lib/testing/mod.ts";
+import { subscribe, type Subscription } from "../../lib/io/mod.ts";
 
 /** The leaks a body leaves, as `kind: description` lines (FIFO order, so the environment's seed cannot matter). */
 async function leaksOf(body: () => Coro<unknown>): Promise<string[]> {
@@ -62,6 +63,19 @@ Deno.test("a timer still armed, a host wait still referenced, and reports to the
     "exception: Future exception was never retrieved: RangeError: never looked at " +
     "(<Future finished exception=RangeError: never looked at>)",
   ]);
+});
+
+Deno.test("an I/O resource left open fails runTest by name; one closed in time does not", async () => {
+  const target = new EventTarget();
+  let left: Subscription<Event> | null = null;
+  const leaks = await leaksOf(function* () {
+    const closed = subscribe(target, "closed in time");
+    closed.close();
+    left = subscribe(target, "left open");
+    yield* sleep(1);
+  });
+  left!.close();
+  assertEquals(leaks, ['resource: <Subscription to "left open" events queued=0 dropped=0> is still open']);
 });
 
 Deno.test("a clean body passes, and leftovers are cancelled afterwards so their finally blocks run", async () => {
