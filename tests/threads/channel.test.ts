@@ -117,8 +117,8 @@ Deno.test("values sent before the channel closed are still taken, then get() rai
     sender.putNowait(1);
     sender.putNowait(2);
     sender.close();
-    assertEquals(yield* receiver.get(), 1);
-    assertEquals(receiver.getNowait(), 2);
+    // Each value is its own host message: the loop may wake for the first before the second arrives.
+    assertEquals([yield* receiver.get(), yield* receiver.get()], [1, 2]);
     yield* sleep(0);
     try {
       yield* receiver.get();
