@@ -477,7 +477,14 @@ async function rewriteEverywhere(out: string, info: PackageInfo, rewrite: (html:
 
 if (import.meta.main) {
   const at = Deno.args.indexOf("--out");
-  const out = at === -1 ? `${DIST}docs/` : Deno.args[at + 1].replace(/\/?$/, "/");
+  if (at !== -1 && Deno.args[at + 1] === undefined) {
+    throw new TypeError("--out needs a directory: deno task docs --out DIR");
+  }
+  const given = Deno.args[at + 1];
+  // deno doc runs in a staged copy of the sources, so a relative DIR is made absolute here.
+  const out = at === -1
+    ? `${DIST}docs/`
+    : `${given.startsWith("/") ? "" : `${Deno.cwd()}/`}${given}`.replace(/\/?$/, "/");
   const report = await buildApiDocs(out);
   console.log(
     `API reference in ${out} (open index.html): ${report.inheritedMembers} inherited members on ` +

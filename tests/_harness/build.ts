@@ -331,7 +331,7 @@ function kb(bytes: number): string {
 
 /** @returns Lines describing a build, for the console. */
 export function describeBuild(info: BuildInfo): string {
-  const fromDist = (path: string) => `dist/${path.slice(DIST.length)}`;
+  const fromDist = (path: string) => DIST.startsWith(ROOT) ? fromRoot(path) : path;
   return [
     `dist/yieldio.js      ${kb(info.bundleBytes)}`,
     `dist/yieldio.min.js  ${kb(info.minBytes)} minified, ${kb(info.gzipBytes)} gzipped`,
