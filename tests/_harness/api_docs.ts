@@ -342,6 +342,8 @@ export async function buildApiDocs(out: string): Promise<DocsReport> {
     await Deno.remove(out, { recursive: true }).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;
     });
+    // deno doc makes its output folder but not the folders above it (dist/ in a fresh clone).
+    await Deno.mkdir(out, { recursive: true });
     const sources = info.entries.map((entry) => entry.source);
     await deno(["doc", "--html", `--name=${NPM_NAME}`, `--output=${out}`, ...sources], stage);
     const json = JSON.parse(await deno(["doc", "--json", ...sources], stage)) as DocJson;
