@@ -7,8 +7,11 @@
  *   (b) the suite in a dedicated module worker started by that page,
  *   (b') the suite on the same page served without COOP/COEP (no
  *       SharedArrayBuffer: what a site that is not cross-origin isolated gets),
- *   (c) a page that loads the minified library by URL and runs a tiny program
- *       (and checks that `runSync` refuses the main thread but works in a worker),
+ *   (c) a page that maps `yieldio` to the minified library through an import
+ *       map and runs a tiny program (and checks that `runSync` refuses the main
+ *       thread but works in a worker),
+ *   (c') the same on a page whose import map sends every entry to the npm
+ *       package's ES modules (dist/npm/), each entry imported,
  *   (d) the browser example (examples/browser/), which runs the seed demo live,
  *   (e) the inspector example (examples/inspector/) on a fixed program: one
  *       table row per task and the same await tree Deno computes for that
@@ -22,8 +25,11 @@
  * Every `console.error`, page error and worker error counts as a failure,
  * even one that no test noticed: in a browser that is what a user would see.
  *
- * If /usr/bin/chromium is missing it is installed with apt-get; a failed
- * install fails the stage (a browser stage that silently skips is no stage).
+ * The browser is `$YIELDIO_CHROMIUM`, else /usr/bin/chromium, else one in a
+ * well-known place (_chromium.ts). If there is none, Debian as root installs
+ * it with apt-get; elsewhere the stage fails with what to install and how to
+ * point the suite at it. A failed install fails the stage too (a browser stage
+ * that silently skips is no stage).
  *
  * Run alone with `deno run -A tests/_harness/chromium_stage.ts` after a build.
  *
@@ -34,8 +40,8 @@ import { type Browser, chromium, type ConsoleMessage, type Page } from "playwrig
 import { formatTaskTree, inspect } from "../../mod.ts";
 import { seedOnVirtualTime } from "../../examples/inspector/seed_virtual.ts";
 import { ioEndpoint } from "../io/_test_server.ts";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumInstalled, ISOLATION_HEADERS } from "./_chromium.ts";
-import { DIST, ROOT } from "./_repo.ts";
+import { CHROMIUM_ARGS, ISOLATION_HEADERS, planChromium, thisHost } from "./_chromium.ts";
+import { DIST, fromRoot, ROOT } from "./_repo.ts";
 import { seconds, type StageResult } from "./_stage.ts";
 import { formatResult, formatSummary, type RunReport, type TestResult } from "./deno_test_shim.ts";
 import type { PageHarness, WorkerRun } from "./entry_page.ts";
@@ -52,18 +58,25 @@ const CONTENT_TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
 };
 
-/** Installs Chromium from Debian when it is missing; throws when that fails. */
-export async function ensureChromium(): Promise<void> {
-  if (await chromiumInstalled()) return;
-  console.log(`${CHROMIUM_PATH} is missing: installing Debian's chromium package (apt-get update && apt-get install)`);
+/**
+ * Finds the browser, installing Debian's chromium package where that is
+ * automatic (Debian, as root).
+ * @returns The executable's path.
+ * @throws {Error} When there is none and it cannot be installed here (saying what to install), or the install fails.
+ */
+export async function ensureChromium(): Promise<string> {
+  const plan = planChromium(thisHost());
+  if (plan.action === "use") return plan.path;
+  if (plan.action === "missing") throw new Error(plan.message);
+  console.log(`${plan.path} is missing: installing Debian's chromium package (apt-get update && apt-get install)`);
   const env = { DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
-    const status = await new Deno.Command("apt-get", { args, env, stdin: "null" }).spawn().status;
-    if (!status.success) throw new Error(`apt-get ${args.join(" ")} failed with exit code ${status.code}`);
+  for (const [cmd, ...args] of plan.commands) {
+    const status = await new Deno.Command(cmd, { args, env, stdin: "null" }).spawn().status;
+    if (!status.success) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${status.code}`);
   }
-  if (!(await chromiumInstalled())) {
-    throw new Error(`apt-get installed chromium but ${CHROMIUM_PATH} is still missing`);
-  }
+  const after = planChromium(thisHost());
+  if (after.action !== "use") throw new Error(`apt-get installed chromium but ${plan.path} is still missing`);
+  return after.path;
 }
 
 /** Serves dist/ on a free loopback port, every response cross-origin isolated unless `isolated` is false. */
@@ -234,18 +247,28 @@ async function runPlainPage(browser: Browser, origin: string, problems: Problems
   await page.close();
 }
 
-async function runMinPage(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
-  console.log("\n(c) dist/yieldio.min.js loaded by URL from a page");
-  const page = await browser.newPage();
-  problems.watch(page, "min page");
-  await page.goto(`${origin}/min.html`);
-  await page.waitForFunction(() => "__minCheck" in globalThis, undefined, { timeout: 30_000 });
-  const checks = await withTimeout(
-    page.evaluate(() => (globalThis as unknown as { __minCheck: Promise<MinCheck[]> }).__minCheck),
-    "the min page",
-  );
-  for (const check of checks) tallyCheck(tally, check.ok, check.ok ? check.name : `${check.name}: ${check.detail}`);
-  await page.close();
+/** The pages that load a build of the library through an import map (written by build.ts). */
+const IMPORT_MAP_PAGES = [
+  { path: "min.html", label: "(c) dist/yieldio.min.js through an import map", name: "min page" },
+  { path: "npm.html", label: "(c') the npm package's ES modules (dist/npm/) through an import map", name: "npm page" },
+];
+
+async function runImportMapPages(browser: Browser, origin: string, problems: Problems, tally: Tally): Promise<void> {
+  for (const { path, label, name } of IMPORT_MAP_PAGES) {
+    console.log(`\n${label}`);
+    const page = await browser.newPage();
+    problems.watch(page, name);
+    await page.goto(`${origin}/${path}`);
+    await page.waitForFunction(() => "__minCheck" in globalThis, undefined, { timeout: 30_000 });
+    const checks = await withTimeout(
+      page.evaluate(() => (globalThis as unknown as { __minCheck: Promise<MinCheck[]> }).__minCheck),
+      `the ${name}`,
+    );
+    for (const check of checks) {
+      tallyCheck(tally, check.ok, `[${name}] ${check.ok ? check.name : `${check.name}: ${check.detail}`}`);
+    }
+    await page.close();
+  }
 }
 
 /** The demo's figures, set on the page by examples/browser/index.html when a run ends. */
@@ -305,11 +328,13 @@ async function runInspectorPage(browser: Browser, origin: string, problems: Prob
     [`the await tree Deno computes for the same program`, shown.tree === expected.tree],
   ];
   if (shown.tree !== expected.tree) console.log(`page tree:\n${shown.tree}\nexpected:\n${expected.tree}`);
+  // Built outside the checkout (YIELDIO_DIST, a read-only checkout): the screenshot goes there too.
+  const screenshot = DIST.startsWith(ROOT) ? INSPECTOR_SCREENSHOT : `${DIST}inspector.png`;
   // The section the inspector renders into: it stays while each refresh replaces its `.yi` contents.
-  await page.locator("section", { has: page.locator(".yi") }).screenshot({ path: INSPECTOR_SCREENSHOT });
+  await page.locator("section", { has: page.locator(".yi") }).screenshot({ path: screenshot });
   checks.push([
-    `screenshot saved to ${INSPECTOR_SCREENSHOT.slice(ROOT.length)}`,
-    (await Deno.stat(INSPECTOR_SCREENSHOT)).size > 0,
+    `screenshot saved to ${fromRoot(screenshot)}`,
+    (await Deno.stat(screenshot)).size > 0,
   ]);
   for (const [name, ok] of checks) tallyCheck(tally, ok, `inspector page: ${name}`);
   await page.close();
@@ -321,7 +346,7 @@ async function runInspectorPage(browser: Browser, origin: string, problems: Prob
  */
 export async function runChromiumStage(): Promise<StageResult> {
   const start = performance.now();
-  await ensureChromium();
+  const executablePath = await ensureChromium();
   const server = serveDist();
   const origin = `http://127.0.0.1:${server.addr.port}`;
   const plainServer = serveDist(false);
@@ -329,11 +354,11 @@ export async function runChromiumStage(): Promise<StageResult> {
   const problems = new Problems();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    console.log(`chromium ${browser.version()}, serving dist/ at ${origin}`);
+    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
+    console.log(`chromium ${browser.version()} (${executablePath}), serving dist/ at ${origin}`);
     await runSuite(browser, origin, problems, tally);
     await runPlainPage(browser, `http://127.0.0.1:${plainServer.addr.port}`, problems, tally);
-    await runMinPage(browser, origin, problems, tally);
+    await runImportMapPages(browser, origin, problems, tally);
     await runExamplePage(browser, origin, problems, tally);
     await runInspectorPage(browser, origin, problems, tally);
   } catch (error) {
@@ -355,7 +380,7 @@ export async function runChromiumStage(): Promise<StageResult> {
     passed: tally.passed,
     failed,
     detail:
-      `page, worker, plain page, min-bundle page, example page and inspector page in ${
+      `page, worker, plain page, min-bundle and npm import-map pages, example page and inspector page in ${
         seconds(performance.now() - start)
       }` +
       (problems.list.length > 0 ? `; ${problems.list.length} browser errors` : ""),

@@ -1,19 +1,31 @@
 /**
- * Runs a tiny program against the minified library as a browser user would
- * load it: build.ts rewrites the `../../mod.ts` import below to the URL
- * `/yieldio.min.js`, so the types come from the source and the code from the
- * minified file.
+ * Runs a tiny program against a built copy of the library as a browser user
+ * would load it: through the page's import map, which sends the bare name
+ * `yieldio` to `/yieldio.min.js` on min.html and to the npm package's ES
+ * modules (`/npm/mod.js`, and every other entry) on npm.html. The types come
+ * from the source; the code from whatever the map names.
  *
  * On a page it checks the host-driven `run`, that `runSync` refuses to block
- * the main thread with `CannotBlockError`, and `crossOriginIsolated`; then it
- * starts itself as a module worker, where `runSync` may block (Atomics.wait
- * on a SharedArrayBuffer, which needs cross-origin isolation). The page
- * publishes the checks as `globalThis.__minCheck`, a promise.
+ * the main thread with `CannotBlockError`, `crossOriginIsolated`, and that
+ * every entry the import map names imports; then it starts itself as a module
+ * worker — workers have no import map, so the page hands over the URL the map
+ * resolved `yieldio` to — where `runSync` may block (Atomics.wait on a
+ * SharedArrayBuffer, which needs cross-origin isolation). The page publishes
+ * the checks as `globalThis.__minCheck`, a promise.
  *
  * @module
  */
 
-import * as y from "../../mod.ts";
+import type * as Yieldio from "../../mod.ts";
+
+interface Doc {
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+const onPage = "document" in globalThis;
+/** What this context imports the library as: the bare name on a page, the URL it maps to in a worker. */
+const library = onPage ? "yieldio" : decodeURIComponent(new URL(import.meta.url).hash.slice(1));
+const y: typeof Yieldio = await import(library);
 
 /** One named check and how it went. */
 export interface MinCheck {
@@ -41,8 +53,25 @@ function runFortyTwo(): Promise<number> {
   });
 }
 
+/** @returns The bare names the page's import map sends somewhere. */
+function mappedEntries(): string[] {
+  const script = (globalThis as unknown as { document: Doc }).document.querySelector('script[type="importmap"]');
+  const map = JSON.parse(script?.textContent ?? "{}") as { imports?: Record<string, string> };
+  return Object.keys(map.imports ?? {});
+}
+
 async function pageChecks(): Promise<MinCheck[]> {
+  const entries = mappedEntries();
   return [
+    await check(`page: the import map names the library (${entries.join(", ")})`, () => entries.includes("yieldio")),
+    ...await Promise.all(
+      entries.map((entry) =>
+        check(`page: import("${entry}") through the import map has exports`, async () => {
+          const names = Object.keys(await import(entry));
+          return names.length > 0 ? true : "no exports";
+        })
+      ),
+    ),
     await check(
       "page: crossOriginIsolated is true",
       () => (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated,
@@ -75,7 +104,8 @@ async function workerChecks(): Promise<MinCheck[]> {
 
 function inWorker(): Promise<MinCheck[]> {
   return new Promise((resolve) => {
-    const worker = new Worker(import.meta.url, { type: "module" });
+    const url = `${import.meta.url}#${encodeURIComponent(import.meta.resolve("yieldio"))}`;
+    const worker = new Worker(url, { type: "module" });
     worker.onmessage = (event: MessageEvent<MinCheck[]>) => {
       worker.terminate();
       resolve(event.data);
@@ -88,7 +118,7 @@ function inWorker(): Promise<MinCheck[]> {
   });
 }
 
-if ("document" in globalThis) {
+if (onPage) {
   (globalThis as { __minCheck?: Promise<MinCheck[]> }).__minCheck = (async () => [
     ...await pageChecks(),
     ...await inWorker(),

@@ -6,12 +6,17 @@
  * a handle some test (or the library) leaked — the bug a user would see as
  * "my script never exits".
  *
+ * Then it checks the npm package as a user gets it (npm_check.ts): the packed
+ * tarball installed into a scratch project, a strict TypeScript program
+ * type-checked against it and run, every entry imported.
+ *
  * Run alone with `deno run -A tests/_harness/node_stage.ts` after a build.
  *
  * @module
  */
 
 import { DIST } from "./_repo.ts";
+import { checkNpmPackage } from "./npm_check.ts";
 import { runChild, seconds, type StageResult } from "./_stage.ts";
 
 /** The whole run, tests included, must finish within this. */
@@ -20,10 +25,27 @@ export const NODE_TOTAL_TIMEOUT_MS = 60_000;
 export const NODE_EXIT_GRACE_MS = 5_000;
 
 /**
- * Runs the Node bundle.
+ * Runs the Node bundle, then the npm package checks.
  * @returns The stage's outcome.
  */
 export async function runNodeStage(): Promise<StageResult> {
+  const suite = await runNodeSuite();
+  console.log("\nthe npm package, installed from its tarball into a scratch project");
+  const checks = await checkNpmPackage();
+  for (const check of checks) {
+    console.log(`${check.ok ? "ok    " : "FAILED"} ${check.name}${check.ok ? "" : `\n${check.detail}`}`);
+  }
+  const failed = checks.filter((check) => !check.ok).length;
+  return {
+    ok: suite.ok && failed === 0,
+    passed: suite.passed + checks.length - failed,
+    failed: suite.failed + failed,
+    detail: `${suite.detail}; npm package: ${checks.length - failed} of ${checks.length} checks passed`,
+  };
+}
+
+/** Runs dist/tests/node.mjs. */
+async function runNodeSuite(): Promise<StageResult> {
   let counts: { passed: number; failed: number } | null = null;
   let summaryAt = 0;
   const lingering = new AbortController();

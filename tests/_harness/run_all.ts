@@ -2,17 +2,21 @@
  * `deno task test` (and `npm test`): the whole suite, in the order that fails
  * fastest and most readably, stopping at the first stage that fails:
  *
- *   1. check     `deno task check`: fmt --check, lint, type check, doc tests
+ *   1. check     `deno task check`: fmt --check, lint, type check, doc tests, `deno publish --dry-run`
+ *                (publish_check.ts) and the API reference (api_docs.ts, dist/docs/)
  *   2. deno      `deno test -A --v8-flags=--expose-gc tests/`
  *   3. timers    `deno task test:timers`: the Deno suite again with equal-deadline timers in a seeded order,
  *                which asyncio leaves undefined — no code or test may lean on it
- *   4. build     esbuild bundles under dist/ (library sizes printed)
- *   5. node      the portable suite under `node --expose-gc`, which must exit by itself
- *   6. chromium  the portable suite on a page and in a worker, and the min bundle by URL
+ *   4. build     esbuild bundles and the npm package under dist/, the size figures held to their budgets
+ *   5. node      the portable suite under `node --expose-gc`, which must exit by itself; then the npm
+ *                tarball installed into a scratch project, type-checked against and run
+ *   6. chromium  the portable suite on a page and in a worker, and the min bundle and the npm package
+ *                through import maps
  *
  * It ends with a table of the stages and one line `yieldio: N passed, N failed`.
  * Stage names as arguments run only those stages, in the order above:
  * `deno task test build node` (the Node and Chromium stages need a build).
+ * `YIELDIO_DIST=DIR` builds into DIR and runs from there instead of dist/.
  *
  * @module
  */
@@ -48,7 +52,7 @@ async function denoChild(args: string[], counting: string): Promise<StageResult>
 const STAGES: Stage[] = [
   {
     name: "check",
-    what: "deno task check (fmt --check, lint, type check, doc tests)",
+    what: "deno task check (fmt --check, lint, type check, doc tests, publish dry run, API reference)",
     run: () => denoChild(["task", "check"], "doc tests"),
   },
   {
@@ -63,26 +67,36 @@ const STAGES: Stage[] = [
   },
   {
     name: "build",
-    what: "esbuild bundles: dist/yieldio.js, dist/yieldio.min.js, dist/tests/",
+    what: "esbuild bundles, the npm package and its tarball, size figures within budget",
     run: async () => {
       const info = await build();
       console.log(describeBuild(info));
+      const gzip = info.sizes.map((figure) => (figure.gzipBytes / 1024).toFixed(1)).join(" / ");
       return {
         ok: true,
-        passed: 0,
+        // Each size figure within its budget, and the npm package packed.
+        passed: info.sizes.length + 1,
         failed: 0,
-        detail: `min ${(info.minBytes / 1024).toFixed(1)} KB, gzip ${(info.gzipBytes / 1024).toFixed(1)} KB, ` +
+        detail: `sizes ${gzip} KB gzipped, npm tarball ${(info.npm.tarballBytes / 1024).toFixed(1)} KB, ` +
           `${info.testFiles.length} portable test files`,
       };
     },
   },
-  { name: "node", what: "node --expose-gc dist/tests/node.mjs", run: runNodeStage },
-  { name: "chromium", what: "headless Chromium: page, worker, min bundle by URL", run: runChromiumStage },
+  {
+    name: "node",
+    what: "node --expose-gc dist/tests/node.mjs, then the npm tarball in a scratch project",
+    run: runNodeStage,
+  },
+  {
+    name: "chromium",
+    what: "headless Chromium: page, worker, min bundle and npm package through import maps",
+    run: runChromiumStage,
+  },
 ];
 
 /** Stops with a clear message when `npm install` has not run (or ran without its postinstall). */
 async function preflight(): Promise<string | null> {
-  for (const pkg of ["esbuild", "playwright-core", "deno"]) {
+  for (const pkg of ["esbuild", "playwright-core", "deno", "typescript"]) {
     try {
       await Deno.stat(`${ROOT}node_modules/${pkg}/package.json`);
     } catch {
