@@ -55,5 +55,3 @@ interface ClosesWith {
 export function _openResources(loop: object): _Resource[] {
   return [...(registry().get(loop) ?? [])];
 }
-
-

@@ -45,7 +45,6 @@
  * the registry of open I/O resources from it, without bundling the I/O layer
  * into a test that does not use it.
  *
- *
  * The layer rule applies to type-only imports too (the loop knows nothing of
  * Future or Task, not even their types). The cycle rule counts only runtime
  * imports: type-only mutual imports within one layer (future.ts ⇄
@@ -289,7 +288,9 @@ function layerOf(path: string): Layer {
   if (parts[0] !== "lib") return `unknown ${path}`;
   if (parts.length === 2) return "root";
   const folder = parts[1];
-  if (["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint", "io"].includes(folder)) {
+  if (
+    ["loop", "task", "combinators", "sync", "threads", "observe", "inspector", "testing", "lint", "io"].includes(folder)
+  ) {
     return folder as Layer;
   }
   return `unknown lib/${folder}/`;
@@ -662,7 +663,9 @@ Deno.test("mod.ts never re-exports a _-prefixed private file", () => {
   assertEquals(privateReexports(tree.find((f) => f.path === "mod.ts")!), []);
 });
 
-for (const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts", "lib/io/mod.ts"]) {
+for (
+  const path of ["lib/testing/mod.ts", "lib/threads/mod.ts", "lib/inspector/mod.ts", "lib/lint/mod.ts", "lib/io/mod.ts"]
+) {
   Deno.test(`the entry ${path} is a doc comment plus export lines and re-exports no private file`, () => {
     const entry = tree.find((f) => f.path === path)!;
     assertEquals(entryViolations(entry.text, entry.path), []);
