@@ -159,15 +159,15 @@ export class LookupError extends Error {
  * pending. Raised by virtual-clock loops and by blocking (`runSync`) loops
  * instead of hanging forever.
  *
- * @example The error names the tasks that wait
+ * @example The error names the tasks that wait, and what each waits on
  * ```ts
- * import { assertRejects, assertStringIncludes } from "@std/assert";
+ * import { assertEquals, assertRejects } from "@std/assert";
  * import { DeadlockError, getRunningLoop, run } from "yieldio";
  * const err = await assertRejects(
- *   () => run(function* () { yield* getRunningLoop().createFuture(); }, { clock: "virtual" }),
+ *   () => run(function* main() { yield* getRunningLoop().createFuture(); }, { clock: "virtual" }),
  *   DeadlockError,
  * );
- * assertStringIncludes(err.message, "Task-");
+ * assertEquals(err.tree, "main — waiting on <Future pending>");
  * ```
  */
 export class DeadlockError extends Error {
