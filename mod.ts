@@ -48,6 +48,7 @@ export { type Awaitable, Future, type FutureOptions } from "./lib/task/future.ts
 export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
 export { ensureFuture } from "./lib/task/ensure_future.ts";
+export { eagerTaskFactory } from "./lib/task/eager_task_factory.ts";
 export { fromPromise } from "./lib/task/from_promise.ts";
 export { sleep } from "./lib/task/sleep.ts";
 export { type Main, run, type RunOptions, runSync } from "./lib/task/run.ts";

@@ -56,6 +56,7 @@ const EXPECTED = [
   "currentTask",
   "defaultExceptionHandler",
   "defaultWorkerPool",
+  "eagerTaskFactory",
   "ensureFuture",
   "formatCallGraph",
   "formatTaskTable",
