@@ -127,16 +127,18 @@ export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: Gathe
   // it before wrapping anything, so a refusal leaves no orphan task behind.
   const first = children[0];
   const loop = first instanceof Future ? first.getLoop() : _getRunningLoop("gather()");
+  let allFutures = true;
   for (let i = 0; i < n; i++) {
     const arg = children[i];
-    if (arg instanceof Future && arg.getLoop() !== loop) checkSameLoop(arg, loop, "gather", ` at index ${i}`);
+    if (!(arg instanceof Future)) allFutures = false;
+    else if (arg.getLoop() !== loop) checkSameLoop(arg, loop, "gather", ` at index ${i}`);
   }
   if (n === 0) {
     const empty = loop.createFuture<unknown[]>();
     empty.setResult([]);
     return empty;
   }
-  wrapInPlace(children, loop);
+  if (!allFutures) wrapInPlace(children, loop);
   return GatheringFuture._watch(loop, children as Future<unknown>[], returnExceptions);
 }
 
@@ -305,8 +307,11 @@ class GatheringFuture extends Future<unknown[]> implements Waiter {
     const children = outer.#children;
     const results = new Array<unknown>(children.length);
     for (let i = 0; i < children.length; i++) {
-      const error = errorOf(children[i]);
-      results[i] = error === NO_ERROR ? children[i].result() : error;
+      try {
+        results[i] = children[i].result();
+      } catch (error) {
+        results[i] = error; // returnExceptions: the child's error, marked retrieved, in its place
+      }
     }
     outer._resolve(results);
   }
