@@ -82,7 +82,10 @@ export interface TreeRow {
   maxMs?: number;
   cpuMs?: number;
   peakRssBytes?: number;
-  /** This runtime's native median ÷ this side's (CPython, Effection, Effect: native Deno's); > 1 is faster. */
+  /**
+   * The median over rounds of this runtime's native sample ÷ this side's (CPython, Effection, Effect: native
+   * Deno's); > 1 is faster.
+   */
   versusNative?: number;
 }
 
@@ -356,7 +359,11 @@ export async function runAsyncTree(options: {
     for (const row of rows) {
       const native = rows.find((r) => r.id === (row.runtime === "Node" ? "native-node" : "native-deno"));
       if (row.medianMs !== undefined && native?.medianMs !== undefined) {
-        row.versusNative = native.medianMs / row.medianMs;
+        // Paired by round (the two ran minutes apart at most), so a change in the machine's load hits both.
+        const rounds = Math.min(row.samples.length, native.samples.length);
+        row.versusNative = median(
+          Array.from({ length: rounds }, (_, r) => native.samples[r].medianMs / row.samples[r].medianMs),
+        );
       }
     }
     variants.push({ variant, rows, referenceLeaves });
@@ -413,8 +420,9 @@ function render(
     (info.quick ? "1 timed iteration" : "1 warm-up and 3 timed iterations (Effection and Effect: 1, no warm-up)") +
     `, each in a fresh loop and timed from inside it; the sample is the process's median. ${info.rounds} ` +
     `round${info.rounds === 1 ? "" : "s"}, sides rotated each round; median and min–max over the samples. ` +
-    "CPU = user + system time per iteration (all threads). Peak RSS = the process's VmHWM. × native = the same " +
-    "runtime's native median ÷ this side's (CPython, Effection and Effect: native Deno's); > 1 is faster than native. " +
+    "CPU = user + system time per iteration (all threads). Peak RSS = the process's VmHWM. × native = the median " +
+    "over rounds of the same runtime's native sample ÷ this side's, paired by round (CPython, Effection and Effect: " +
+    "native Deno's); > 1 is faster than native. " +
     "The CPython sides run pyperformance's own file, unmodified; every side's leaf counts match it iteration for " +
     "iteration (checked).",
     "",
