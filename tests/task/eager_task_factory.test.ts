@@ -88,7 +88,7 @@ Deno.test("eagerTaskFactory keeps the name and signal options, and honours an ex
   assertEquals(log, ["named is napper; lazy is done: false", "lazy ran", "named cancelled: true"]);
 });
 
-Deno.test("each loop's eager tasks belong to that loop", () => {
+Deno.test("each loop's eager tasks belong to that loop", async () => {
   const first = new EventLoop({ clock: "virtual" });
   const second = new EventLoop({ clock: "virtual" });
   first.setTaskFactory(eagerTaskFactory);
@@ -96,8 +96,8 @@ Deno.test("each loop's eager tasks belong to that loop", () => {
   const a = first.createTask(sleep(1));
   const b = second.createTask(sleep(1));
   assertEquals([a.getLoop() === first, b.getLoop() === second], [true, true]);
-  first.runUntilCompleteSync(a);
-  second.runUntilCompleteSync(b);
+  await first.runUntilComplete(a);
+  await second.runUntilComplete(b);
   first.close();
   second.close();
 });
