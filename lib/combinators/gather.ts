@@ -14,6 +14,11 @@
  * exception is read (marked retrieved) exactly when the outer takes it or,
  * once the outer is done, when the child finishes.
  *
+ * A call allocates the children array (a snapshot of the arguments, each
+ * replaced by its future in place), the future it returns and, at the end,
+ * the results — and, above {@linkcode SMALL_GATHER} arguments, a Map and one
+ * closure (see there).
+ *
  * @module
  */
 
