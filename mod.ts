@@ -56,6 +56,7 @@ export { type Awaitable, type DoneCallbackOptions, Future, type FutureOptions } 
 export { Task, type TaskConstructorOptions, type TaskOptions } from "./lib/task/task.ts";
 export { allTasks, createTask, currentTask, getRunningLoop } from "./lib/task/running_loop.ts";
 export { ensureFuture } from "./lib/task/ensure_future.ts";
+export { eagerTaskFactory } from "./lib/task/eager_task_factory.ts";
 export { fromPromise } from "./lib/task/from_promise.ts";
 export type { FromPromiseOptions } from "./lib/task/from_promise.ts";
 export { sleep } from "./lib/task/sleep.ts";

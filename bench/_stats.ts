@@ -59,7 +59,7 @@ export function fmtRate(perSecond: number): string {
 /** @returns A byte count like "925 MiB" or "816 B". */
 export function fmtBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return "—";
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toPrecision(3)} GiB`;
+  if (bytes >= 1000 * 1024 ** 2) return `${(bytes / 1024 ** 3).toPrecision(3)} GiB`; // not "1.01e+3 MiB"
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toPrecision(3)} MiB`;
   if (bytes >= 1024 * 10) return `${(bytes / 1024).toPrecision(3)} KiB`;
   return `${Math.round(bytes)} B`;

@@ -1,7 +1,8 @@
 /**
- * yieldio's benchmark suite: `deno task bench` (add `--quick` for a < 60 s
- * smoke test, `--only=seed,switch,...` for a subset, `--rounds=N`,
- * `--shape=direct|coroutine` for one of scenario 1's two shapes).
+ * yieldio's benchmark suite: `deno task bench` (add `--quick` for a smoke
+ * test, `--only=seed,switch,...` for a subset, `--rounds=N`,
+ * `--shape=direct|coroutine` for one of scenario 1's two shapes,
+ * `--variant=none,io,...` for some of scenario 9's variants).
  *
  * Every scenario runs yieldio and its peers in the same run, alternating, for
  * several rounds, and prints a markdown table (median, min–max, ratio to
@@ -15,7 +16,10 @@
  * 3 switch, 4 sleep0, 5 timers, 6 queue (in-process),
  * 7 idle (idle adapters in Deno and Node), 8 threads (jobs/s through a worker
  * pool, cross-thread wake-up round trips), 9 io (TCP echo and subprocess
- * spawn + communicate, beside plain host code and CPython asyncio), steady: the same side run
+ * spawn + communicate, beside plain host code and CPython asyncio), 10 tree
+ * (pyperformance's async_tree against native, Effection, Effect and CPython),
+ * 11 gather (one gather over 1M sleeping tasks against a `yield*` each),
+ * 12 fixed (the first loop of a process, a warm empty `run()`), steady: the same side run
  * many times in one process, which the per-process micro figures hide, and
  * size: the gzipped bundles of `mod.ts` and of the inspector and testing
  * entries, each on its own.
@@ -32,6 +36,9 @@ import { type MicroScenario, microScenarios } from "./scenarios/micro.ts";
 import { runSeedScale, type SeedResult, type Shape, SHAPES, type TargetCheck } from "./scenarios/seed_scale.ts";
 import { runThreads, type ThreadsResult } from "./scenarios/threads.ts";
 import { type IoResult, runIo } from "./scenarios/io.ts";
+import { type AsyncTreeResult, runAsyncTree, type Variant, VARIANTS } from "./scenarios/async_tree.ts";
+import { type FixedCostResult, runFixedCost } from "./scenarios/fixed_cost.ts";
+import { type GatherResult, runGatherScale } from "./scenarios/gather_scale.ts";
 import { build, type BuildInfo, GZIP_BUDGET_BYTES } from "../tests/_harness/build.ts";
 
 const SCENARIOS = [
@@ -44,6 +51,9 @@ const SCENARIOS = [
   "idle",
   "threads",
   "io",
+  "tree",
+  "gather",
+  "fixed",
   "steady",
   "size",
 ] as const;
@@ -57,12 +67,14 @@ interface Options {
   rounds: number | null;
   /** Scenario 1's shapes; null: both. */
   shapes: Shape[] | null;
+  /** Scenario 9's variants; null: all. */
+  variants: Variant[] | null;
   out: string;
 }
 
 function parseOptions(args: string[]): Options {
   let quick = false, only: Set<string> | null = null, rounds: number | null = null, out: string | null = null;
-  let shapes: Shape[] | null = null;
+  let shapes: Shape[] | null = null, variants: Variant[] | null = null;
   for (const arg of args) {
     if (arg === "--quick") quick = true;
     else if (arg.startsWith("--only=")) {
@@ -80,18 +92,26 @@ function parseOptions(args: string[]): Options {
       }
       if (list.length === 0) usage(`--shape needs one of ${SHAPES.join(", ")}`);
       shapes = SHAPES.filter((s) => list.includes(s));
+    } else if (arg.startsWith("--variant=")) {
+      const list = arg.slice("--variant=".length).split(",").filter((s) => s !== "");
+      for (const v of list) {
+        if (!(VARIANTS as readonly string[]).includes(v)) usage(`unknown async_tree variant "${v}"`);
+      }
+      if (list.length === 0) usage(`--variant needs some of ${VARIANTS.join(", ")}`);
+      variants = VARIANTS.filter((v) => list.includes(v));
     } else if (arg.startsWith("--out=")) out = arg.slice("--out=".length);
     else usage(`unknown argument "${arg}"`);
   }
   const root = new URL("../", import.meta.url).pathname;
-  out ??= quick || only !== null || shapes !== null ? `${root}.bench-out/results.json` : `${root}bench/results.json`;
-  return { quick, only, rounds, shapes, out };
+  const partial = quick || only !== null || shapes !== null || variants !== null;
+  out ??= partial ? `${root}.bench-out/results.json` : `${root}bench/results.json`;
+  return { quick, only, rounds, shapes, variants, out };
 }
 
 function usage(problem: string): never {
   console.error(
     `${problem}\nusage: deno task bench [--quick] [--only=${SCENARIOS.join(",")}] [--rounds=N] ` +
-      `[--shape=${SHAPES.join("|")}] [--out=file]`,
+      `[--shape=${SHAPES.join("|")}] [--variant=${VARIANTS.join(",")}] [--out=file]`,
   );
   Deno.exit(2);
 }
@@ -318,13 +338,22 @@ const results: {
   command: string;
   machine: Machine;
   loadAverage: { start: string | null; end?: string | null };
-  options: { quick: boolean; only: string[] | null; rounds: number | null; shapes: Shape[] | null };
+  options: {
+    quick: boolean;
+    only: string[] | null;
+    rounds: number | null;
+    shapes: Shape[] | null;
+    variants: Variant[] | null;
+  };
   seed?: Omit<SeedResult, "markdown">;
   micro: MicroResult[];
   steady?: SteadyRow[];
   idle?: Omit<IdleResult, "markdown">;
   threads?: Omit<ThreadsResult, "markdown">;
   io?: Omit<IoResult, "markdown">;
+  tree?: Omit<AsyncTreeResult, "markdown">;
+  gather?: Omit<GatherResult, "markdown">;
+  fixed?: Omit<FixedCostResult, "markdown">;
   size?: Omit<BuildInfo, "testFiles">;
   targets: TargetCheck[];
   durationS?: number;
@@ -338,6 +367,7 @@ const results: {
     only: options.only && [...options.only],
     rounds: options.rounds,
     shapes: options.shapes,
+    variants: options.variants,
   },
   micro: [],
   targets: [],
@@ -398,6 +428,37 @@ if (selected("io")) {
   const { markdown: md, ...io } = await runIo({ quick: options.quick, node, python, log });
   results.io = io;
   results.targets.push(...io.targets);
+  emit(md);
+}
+
+if (selected("tree")) {
+  log("10. async_tree");
+  const { markdown: md, ...tree } = await runAsyncTree({
+    quick: options.quick,
+    rounds: options.rounds,
+    variants: options.variants,
+    python,
+    node,
+    log,
+  });
+  results.tree = tree;
+  results.targets.push(...tree.targets);
+  emit(md);
+}
+
+if (selected("gather")) {
+  log("11. gather over sleeping tasks");
+  const { markdown: md, ...gather } = await runGatherScale({ quick: options.quick, rounds: options.rounds, log });
+  results.gather = gather;
+  results.targets.push(...gather.targets);
+  emit(md);
+}
+
+if (selected("fixed")) {
+  log("12. the fixed cost of a loop");
+  const { markdown: md, ...fixed } = await runFixedCost({ quick: options.quick, rounds: options.rounds, node, log });
+  results.fixed = fixed;
+  results.targets.push(...fixed.targets);
   emit(md);
 }
 

@@ -60,6 +60,7 @@ const EXPECTED = [
   "createTask",
   "currentTask",
   "defaultExceptionHandler",
+  "eagerTaskFactory",
   "ensureFuture",
   "formatCallGraph",
   "formatTaskTable",

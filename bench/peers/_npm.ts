@@ -31,6 +31,8 @@ export interface Effection {
   run<T>(operation: () => Operation<T>): EffectionTask<T>;
   spawn<T>(operation: () => Operation<T>): Operation<EffectionTask<T>>;
   sleep(durationMs: number): Operation<void>;
+  /** Runs the operations concurrently; their values in the order given (the async_tree peer). */
+  all<T>(operations: readonly Operation<T>[]): Operation<T[]>;
 }
 
 /** An `Effect<A>`, opaque here but iterable: `yield*` on it inside `Effect.gen` gives the `A`. */
@@ -53,6 +55,8 @@ export interface EffectModule {
   zipRight<A, B>(first: Effect<A>, second: Effect<B>): Effect<B>;
   sync<A>(f: () => A): Effect<A>;
   runPromise<A>(effect: Effect<A>): Promise<A>;
+  /** Runs the effects, here all at once (the async_tree peer); their values in order. */
+  all<A>(effects: Iterable<Effect<A>>, options: { concurrency: "unbounded" }): Effect<A[]>;
 }
 
 /** A running Effect fiber, opaque here. */

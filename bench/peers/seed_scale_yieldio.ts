@@ -10,15 +10,19 @@
  * slices); `--driver=runSync` blocks the thread between timers (`runSync`,
  * Atomics.wait), the seed's `while (!stopped) run_once()`.
  *
+ * `--join=gather` joins the tasks with one `gather(tasks)` instead of one
+ * `yield*` each (scenario "gather": the two joins side by side).
+ *
  * @module
  */
 
-import { createTask, run, runSync, sleep, type Task } from "../../mod.ts";
+import { createTask, gather, run, runSync, sleep, type Task } from "../../mod.ts";
 import { parseArgs, prepare, reportHeapAndExit, reportTiming } from "./_seed_common.ts";
 
 const args = parseArgs();
 const prep = prepare(args);
-const peer = args.driver === "runSync" ? "yieldio-runSync" : "yieldio";
+const byGather = Deno.args.includes("--join=gather");
+const peer = `${args.driver === "runSync" ? "yieldio-runSync" : "yieldio"}${byGather ? "-gather" : ""}`;
 
 function* worker(ms: number) {
   yield* sleep(ms);
@@ -39,7 +43,8 @@ function* main() {
     yield* sleep(0);
     reportHeapAndExit(peer, args, prep);
   }
-  for (const task of tasks) yield* task;
+  if (byGather) yield* gather(tasks);
+  else for (const task of tasks) yield* task;
 }
 
 const start = performance.now();

@@ -9,15 +9,21 @@
  *   git worktree add /tmp/before <commit>   # plus: ln -s $PWD/node_modules /tmp/before/
  *   deno run -A bench/tools/ab_seed.ts 1000000 direct runSync 9 before=/tmp/before now=.
  *
+ *   deno run -A bench/tools/ab_seed.ts 1000000 direct run 9 before=/tmp/before now=. --join=gather
+ *
  * usage: ab_seed.ts <n> <direct|coroutine> <run|runSync> <rounds> <name>=<checkout> <name>=<checkout> [...]
- * The first checkout is the reference (ratio 1); a ratio below 1 is better.
+ *   [--join=gather]
+ * The first checkout is the reference (ratio 1); a ratio below 1 is better. `--join=gather` (or any other
+ * `--flag`) is passed on to every child.
  *
  * @module
  */
 
 import { median } from "../_stats.ts";
 
-const [nArg, shape, driver, roundsArg, ...checkoutArgs] = Deno.args;
+/** Flags for the children (`--join=gather`); the rest is positional. */
+const childFlags = Deno.args.filter((arg) => arg.startsWith("--"));
+const [nArg, shape, driver, roundsArg, ...checkoutArgs] = Deno.args.filter((arg) => !arg.startsWith("--"));
 const n = Number(nArg), rounds = Number(roundsArg);
 /** `name=path`, split at the first `=` (a path may hold one). */
 const checkouts = checkoutArgs.map((
@@ -43,7 +49,9 @@ async function sample(checkout: string, round: number): Promise<Sample> {
   // The flags scenario 1 starts its children with (scenarios/seed_scale.ts).
   const args = ["run", "-A", "--no-lock", "--node-modules-dir=none", "--v8-flags=--expose-gc", script, String(n)];
   args.push(String(42 + round));
-  const out = await new Deno.Command(Deno.execPath(), { args: [...args, `--shape=${shape}`, `--driver=${driver}`] })
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...args, `--shape=${shape}`, `--driver=${driver}`, ...childFlags],
+  })
     .output();
   if (!out.success) throw new Error(`${script} failed: ${new TextDecoder().decode(out.stderr)}`);
   return JSON.parse(new TextDecoder().decode(out.stdout));
@@ -61,7 +69,9 @@ const figures: [string, (s: Sample) => number, (v: number) => string][] = [
   ["CPU", (s) => s.cpuMs, (v) => `${v.toFixed(0)} ms`],
   ["peak RSS", (s) => s.peakRssBytes, (v) => `${(v / 2 ** 20).toFixed(0)} MiB`],
 ];
-console.log(`n=${n} ${shape} ${driver}, ${rounds} rounds (median; paired ratio vs ${checkouts[0][0]})`);
+console.log(
+  `n=${n} ${shape} ${driver} ${childFlags.join(" ")}, ${rounds} rounds (median; paired ratio vs ${checkouts[0][0]})`,
+);
 for (const [k, [name]] of checkouts.entries()) {
   const cells = figures.map(([label, of, show]) => {
     const ratio = median(samples[0].map((reference, round) => of(samples[k][round]) / of(reference)));

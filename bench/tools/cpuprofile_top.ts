@@ -4,7 +4,10 @@
  * the garbage collector and idle. Used to explain a missed target instead of
  * guessing.
  *
- * usage: deno run -R bench/tools/cpuprofile_top.ts <file.cpuprofile> [top=25]
+ * usage: deno run -R bench/tools/cpuprofile_top.ts <file.cpuprofile> [top=25] [from-ms=0]
+ *
+ * `from-ms` drops the samples of the profile's first milliseconds (start-up
+ * and JIT warm-up), so a warm window can be read alone.
  *
  * @module
  */
@@ -25,18 +28,21 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = Deno.args;
+const [file, topArg, fromArg] = Deno.args;
 if (file === undefined) {
-  console.error("usage: cpuprofile_top.ts <file.cpuprofile> [top=25]");
+  console.error("usage: cpuprofile_top.ts <file.cpuprofile> [top=25] [from-ms=0]");
   Deno.exit(2);
 }
 const profile: CpuProfile = JSON.parse(Deno.readTextFileSync(file));
 const nodeById = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<string, number>();
-let totalUs = 0;
+let totalUs = 0, elapsedUs = 0;
+const fromUs = Number(fromArg ?? 0) * 1000;
 for (let i = 0; i < profile.samples.length; i++) {
   // timeDeltas[i] is the time since the previous sample; it belongs to sample i.
   const dt = profile.timeDeltas[i] ?? 0;
+  elapsedUs += dt;
+  if (elapsedUs < fromUs) continue;
   const frame = (nodeById.get(profile.samples[i]) as ProfileNode).callFrame;
   const where = frame.url === ""
     ? ""

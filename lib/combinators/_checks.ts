@@ -14,6 +14,21 @@ import { describeValue, uninspectable } from "../_describe.ts";
 import { isInstance } from "../_is_instance.ts";
 import { _awaitableKind, type AwaitableKind } from "../task/ensure_future.ts";
 import { Future } from "../task/future.ts";
+import { isCoroutine } from "../task/coroutine.ts";
+
+/**
+ * Whether `ensureFuture` accepts `value`, without building any text: the
+ * fast path over a long argument list. False also when inspecting `value`
+ * throws; `checkAwaitable` then says why.
+ */
+export function isAwaitable(value: unknown): boolean {
+  try {
+    return value instanceof Future || isCoroutine(value) ||
+      typeof (value as PromiseLike<unknown> | null)?.then === "function";
+  } catch {
+    return false;
+  }
+}
 
 /**
  * @returns How `ensureFuture` will treat `value`.

@@ -14,6 +14,11 @@
  * exception is read (marked retrieved) exactly when the outer takes it or,
  * once the outer is done, when the child finishes.
  *
+ * A call allocates the children array (a snapshot of the arguments, each
+ * replaced by its future in place), the future it returns and, at the end,
+ * the results — and, above {@linkcode SMALL_GATHER} arguments, a Map and one
+ * closure (see there).
+ *
  * @module
  */
 
@@ -21,10 +26,10 @@ import { describeValue } from "../_describe.ts";
 import { CancelledError } from "../errors.ts";
 import type { EventLoop } from "../task/event_loop.ts";
 import { ensureFuture } from "../task/ensure_future.ts";
-import { type Awaitable, Future } from "../task/future.ts";
+import { type Awaitable, Future, type Waiter } from "../task/future.ts";
 import { _getRunningLoop } from "../task/running_loop.ts";
 import type { Coro } from "../task/yield_protocol.ts";
-import { checkAwaitable, checkOptionsObject, checkSameLoop, listOf } from "./_checks.ts";
+import { checkAwaitable, checkOptionsObject, checkSameLoop, isAwaitable, listOf } from "./_checks.ts";
 import { cancelledErrorOf, errorOf, NO_ERROR } from "./_outcome.ts";
 
 /** The value `yield*` gives for an awaitable of type `A`: `ResultOf<Task<string>>` is `string`. */
@@ -113,38 +118,70 @@ export function gather<T>(
 ): Future<T[]>;
 export function gather<T>(awaitables: Iterable<Awaitable<T>>, options?: GatherOptions): Future<(T | Error)[]>;
 export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: GatherOptions): Future<unknown[]> {
-  const args = listOf(awaitables, "gather");
-  args.forEach((arg, i) => checkAwaitable(arg, "gather", ` at index ${i}`));
+  // The children array: a snapshot of the arguments taken before anything is
+  // wrapped (an eager child may change the caller's array), then each
+  // argument is replaced by its future in place. The only array gather makes
+  // before the results.
+  const children = listOf(awaitables, "gather");
+  const n = children.length;
+  for (let i = 0; i < n; i++) {
+    if (!isAwaitable(children[i])) checkAwaitable(children[i], "gather", ` at index ${i}`); // the text only on failure
+  }
   const returnExceptions = checkOptions(options);
   // asyncio: the first argument decides the loop; check every future against
   // it before wrapping anything, so a refusal leaves no orphan task behind.
-  const first = args[0];
+  const first = children[0];
   const loop = first instanceof Future ? first.getLoop() : _getRunningLoop("gather()");
-  args.forEach((arg, i) => checkSameLoop(arg, loop, "gather", ` at index ${i}`));
-  if (args.length === 0) {
+  let allFutures = true;
+  for (let i = 0; i < n; i++) {
+    const arg = children[i];
+    if (!(arg instanceof Future)) allFutures = false;
+    else if (arg.getLoop() !== loop) checkSameLoop(arg, loop, "gather", ` at index ${i}`);
+  }
+  if (n === 0) {
     const empty = loop.createFuture<unknown[]>();
     empty.setResult([]);
     return empty;
   }
-  const wrapped = new Map<unknown, Future<unknown>>();
-  const children = args.map((arg) => {
+  if (!allFutures) wrapInPlace(children, loop);
+  return GatheringFuture._watch(loop, children as Future<unknown>[], returnExceptions);
+}
+
+/**
+ * Up to this many arguments, gather allocates nothing beyond its children
+ * array and the future it returns: a repeated coroutine or promise is found
+ * by comparing each with the arguments after it (at most n²/2 identity
+ * checks), and every child wakes the gather directly, which finds the child
+ * with a scan of the n slots. Above it, a Map finds repeats and one closure
+ * per gather is the children's done-callback, so the cost stays linear.
+ * At most 31: the slots heard from are bits of one int.
+ */
+const SMALL_GATHER = 16;
+
+/**
+ * Replaces every argument with its future, in argument order: a future is
+ * its own child; a coroutine or promise is wrapped once (`ensureFuture`), and
+ * every place it appears gets that one wrapper.
+ */
+function wrapInPlace(children: unknown[], loop: EventLoop): void {
+  const n = children.length;
+  let wrapped: Map<unknown, Future<unknown>> | null = null;
+  for (let i = 0; i < n; i++) {
+    const arg = children[i];
+    if (arg instanceof Future) continue;
+    if (n <= SMALL_GATHER) {
+      const child = ensureFuture(arg as Awaitable<unknown>, loop);
+      for (let k = i; k < n; k++) if (children[k] === arg) children[k] = child;
+      continue;
+    }
+    wrapped ??= new Map();
     let child = wrapped.get(arg);
     if (child === undefined) {
       child = ensureFuture(arg as Awaitable<unknown>, loop);
       wrapped.set(arg, child);
     }
-    return child;
-  });
-  const outer = new GatheringFuture(loop, children, wrapped.size, returnExceptions);
-  const doneAlready: Future<unknown>[] = [];
-  for (const child of wrapped.values()) {
-    if (child.done()) doneAlready.push(child);
-    else child._addCallback(outer._childDone, child);
+    children[i] = child;
   }
-  // Counted only now that every callback is in place, so the count is complete
-  // (asyncio: the done callbacks of finished children run after outer exists).
-  for (const child of doneAlready) outer._childDone(child);
-  return outer;
 }
 
 function checkOptions(options: GatherOptions | undefined): boolean {
@@ -156,23 +193,54 @@ function checkOptions(options: GatherOptions | undefined): boolean {
   return flag === true;
 }
 
-/** The future `gather` returns: cancelling it cancels the children (asyncio's `_GatheringFuture`). */
-class GatheringFuture extends Future<unknown[]> {
+/**
+ * The future `gather` returns: cancelling it cancels the children (asyncio's
+ * `_GatheringFuture`).
+ *
+ * It hears from every slot of its children array, a child passed twice
+ * included (its two done-callbacks run back to back, so counting slots
+ * completes the gather where counting children would): a small gather is
+ * each child's {@linkcode Waiter} and finds the slot whose child just
+ * finished; a large one registers one closure.
+ */
+class GatheringFuture extends Future<unknown[]> implements Waiter {
   /** The children in argument order (a duplicate argument appears twice). */
   #children: Future<unknown>[];
-  /** Invariant: how many distinct children there are; `#finished` reaches it once. */
-  #count: number;
-  #finished = 0;
+  /** Invariant: the slots not yet heard from; the gather completes, at the latest, when it reaches 0. */
+  #pending: number;
+  /** Small gathers: bit i is set once slot i was heard from (its done-callback queued or run). */
+  #heard = 0;
   #returnExceptions: boolean;
   /** Set when `cancel()` cancelled a child: the gather then ends with CancelledError. */
   #cancelRequested = false;
   #cancelMessage: string | undefined = undefined;
 
-  constructor(loop: EventLoop, children: Future<unknown>[], count: number, returnExceptions: boolean) {
+  constructor(loop: EventLoop, children: Future<unknown>[], returnExceptions: boolean) {
     super({ loop });
     this.#children = children;
-    this.#count = count;
+    this.#pending = children.length;
     this.#returnExceptions = returnExceptions;
+  }
+
+  /**
+   * @internal Makes the gather of `children` (already wrapped), hears at
+   * once from those already done — after every wrapper exists, as asyncio
+   * runs the done callbacks of finished children after the outer future
+   * exists — and waits for the others.
+   */
+  static _watch(loop: EventLoop, children: Future<unknown>[], returnExceptions: boolean): GatheringFuture {
+    const outer = new GatheringFuture(loop, children, returnExceptions);
+    const small = children.length <= SMALL_GATHER;
+    const onDone = small ? null : (child: Future<unknown>) => GatheringFuture.#childDone(outer, child);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (child.done()) {
+        if (small) outer.#heard |= 1 << i;
+        GatheringFuture.#childDone(outer, child);
+      } else if (onDone === null) child._addWaiter(outer);
+      else child._addCallback(onDone, child);
+    }
+    return outer;
   }
 
   /**
@@ -185,8 +253,9 @@ class GatheringFuture extends Future<unknown[]> {
   override cancel(message?: string): boolean {
     if (this.done()) return super.cancel(message); // false; marks an exception retrieved, like any future
     let cancelled = false;
-    for (const child of this.#children) {
-      if (child.cancel(message)) cancelled = true;
+    const children = this.#children;
+    for (let i = 0; i < children.length; i++) {
+      if (children[i].cancel(message)) cancelled = true;
     }
     if (cancelled) {
       this.#cancelRequested = true;
@@ -195,26 +264,62 @@ class GatheringFuture extends Future<unknown[]> {
     return cancelled;
   }
 
-  /** @internal A child is done: the done-callback, bound once per gather. */
-  readonly _childDone = (child: Future<unknown>): void => {
-    this.#finished++;
-    if (this.done()) {
+  /**
+   * @internal A child of a small gather finished (called inside its
+   * completion): queue that slot's done-callback, as `_addCallback` would
+   * have. Exactly one slot has a finished child not yet heard from.
+   */
+  _wakeSoon(): void {
+    const children = this.#children;
+    for (let i = 0; i < children.length; i++) {
+      const bit = 1 << i;
+      if ((this.#heard & bit) === 0 && children[i].done()) {
+        this.#heard |= bit;
+        return this.getLoop()._callSoon(GatheringFuture.#slotDone(i), this);
+      }
+    }
+  }
+
+  /** Per slot index, the done-callback `fn(outer)` of that slot: built once, on first use. */
+  static #slotCallbacks: ((outer: GatheringFuture) => void)[] | null = null;
+
+  static #slotDone(i: number): (outer: GatheringFuture) => void {
+    const callbacks = GatheringFuture.#slotCallbacks ??= Array.from(
+      { length: SMALL_GATHER },
+      (_, slot) => (outer: GatheringFuture) => GatheringFuture.#childDone(outer, outer.#children[slot]),
+    );
+    return callbacks[i];
+  }
+
+  // Helpers are static, not instance methods: a private instance method
+  // would add a brand slot to every gather (see future.ts).
+
+  /** A slot's child is done: asyncio's `_done_callback`. */
+  static #childDone(outer: GatheringFuture, child: Future<unknown>): void {
+    outer.#pending--;
+    if (outer.done()) {
       // A later failure has nowhere to go: it is retrieved, not reported (asyncio).
       if (!child.cancelled()) child._markSeen();
       return;
     }
-    if (!this.#returnExceptions) {
-      if (child.cancelled()) return this._reject(cancelledErrorOf(child));
+    if (!outer.#returnExceptions) {
+      if (child.cancelled()) return outer._reject(cancelledErrorOf(child));
       const error = errorOf(child);
-      if (error !== NO_ERROR) return this._reject(error);
+      if (error !== NO_ERROR) return outer._reject(error);
     }
-    if (this.#finished < this.#count) return;
-    if (this.#cancelRequested) return this._reject(new CancelledError(this.#cancelMessage));
-    this._resolve(this.#children.map((done) => {
-      const error = errorOf(done);
-      return error === NO_ERROR ? done.result() : error;
-    }));
-  };
+    if (outer.#pending > 0) return;
+    if (outer.#cancelRequested) return outer._reject(new CancelledError(outer.#cancelMessage));
+    const children = outer.#children;
+    const results = new Array<unknown>(children.length);
+    for (let i = 0; i < children.length; i++) {
+      try {
+        results[i] = children[i].result();
+      } catch (error) {
+        results[i] = error; // returnExceptions: the child's error, marked retrieved, in its place
+      }
+    }
+    outer._resolve(results);
+  }
 
   /** @internal What a task waiting on the gather waits on, in the task tree. */
   _waitLabel(): string {

@@ -3,8 +3,10 @@
  * (seeded or FIFO) driven by `run()` — so a test shuts down exactly as a
  * program does: leftover tasks cancelled and awaited, their `finally` blocks
  * run, the loop closed — with the sanitizer and the time limit watching when
- * asked. Ctrl-C is left to the test runner (`handleSignals: false`): the kit
- * must not exit the process ahead of the runner's own report.
+ * asked. Signals are left to the test runner (`handleSignals: false`,
+ * `dumpOnSigquit: false`): the kit must not exit the process ahead of the
+ * runner's own report, nor turn the Ctrl-\ that kills a hung runner into a
+ * dump that leaves it running.
  *
  * @module
  */
@@ -96,7 +98,7 @@ export async function runOneTest<T>(main: Main<T>, settings: TestSettings, calle
       } finally {
         watch.sanitizer?.snapshot(self);
       }
-    }, { clock: "virtual", handleSignals: false, ...(schedule === null ? {} : { schedule }) });
+    }, { clock: "virtual", handleSignals: false, dumpOnSigquit: false, ...(schedule === null ? {} : { schedule }) });
     const leaks = watch.sanitizer?.leaks() ?? [];
     outcome = leaks.length > 0
       ? { ok: false, kit: true, error: new SanitizerError(leaks, { ...schedule, runBy }) }

@@ -11,6 +11,7 @@ import {
   CancelledError,
   type Coro,
   createTask,
+  eagerTaskFactory,
   EventLoop,
   type ExceptionContext,
   type Future,
@@ -281,3 +282,110 @@ Deno.test("a gather prints its state and how many children it has", async () => 
     assertEquals(String(outer), "<GatheringFuture finished result=[array(2)] children=2>");
   }, virtual);
 });
+
+Deno.test("an eager child that changes the caller's array cannot change what gather waits for", async () => {
+  const [results, args] = await run(function* () {
+    getRunningLoop().setTaskFactory(eagerTaskFactory);
+    const args: Coro<string>[] = [];
+    // deno-lint-ignore require-yield -- finishes in its eager first step, inside gather
+    function* meddler(): Coro<string> {
+      args[1] = untyped("not an awaitable");
+      args.push(untyped(42));
+      return "meddler";
+    }
+    args.push(meddler(), after(10, "original"));
+    const results = yield* gather(args);
+    return [results, args];
+  }, virtual);
+  assertEquals(results, ["meddler", "original"]);
+  assertEquals(args.slice(1) as unknown[], ["not an awaitable", 42]);
+});
+
+Deno.test("an eager child that empties the caller's array of 40 cannot change what gather waits for", async () => {
+  const results = await run(function* () {
+    getRunningLoop().setTaskFactory(eagerTaskFactory);
+    const args: Coro<number>[] = [];
+    // deno-lint-ignore require-yield -- finishes in its eager first step, inside gather
+    function* meddler(): Coro<number> {
+      args.length = 0;
+      return -1;
+    }
+    args.push(meddler());
+    for (let i = 1; i < 40; i++) args.push(after(i, i));
+    return yield* gather(args);
+  }, virtual);
+  assertEquals(results, [-1, ...Array.from({ length: 39 }, (_, i) => i + 1)]);
+});
+
+Deno.test("gather leaves the caller's array as it was: the futures are its own", async () => {
+  await run(function* () {
+    const args = [after(5, "a"), after(10, "b")];
+    const copy = [...args];
+    yield* gather(args);
+    assertEquals(args.length, 2);
+    assert(args.every((arg, i) => arg === copy[i]));
+  }, virtual);
+});
+
+for (const size of [3, 40]) {
+  Deno.test(`a gather of ${size} runs a repeated coroutine once and repeated tasks in place, in argument order`, async () => {
+    const [results, starts] = await run(function* () {
+      let starts = 0;
+      const shared = (function* () {
+        starts++;
+        yield* sleep(7);
+        return "shared";
+      })();
+      const task = createTask(sleep(3, "task"));
+      const args: (Coro<unknown> | Task<unknown>)[] = [];
+      for (let i = 0; i < size; i++) args.push(i % 3 === 0 ? shared : i % 3 === 1 ? task : after(size - i, i));
+      return [yield* gather(args), starts];
+    }, virtual);
+    assertEquals(starts, 1);
+    assertEquals(results, Array.from({ length: size }, (_, i) => i % 3 === 0 ? "shared" : i % 3 === 1 ? "task" : i));
+  });
+
+  Deno.test(`a gather of ${size} fails at the first child error, and a later one is retrieved, not reported`, async () => {
+    let reports: ExceptionContext[] = [];
+    const out = await run(function* () {
+      reports = recordExceptions(getRunningLoop());
+      const args: Coro<unknown>[] = [];
+      for (let i = 0; i < size - 2; i++) args.push(after(100, i));
+      args.push(failAfter(20, new Error("second")), failAfter(10, new Error("first")));
+      const error = yield* caught(gather(args));
+      const at = now();
+      yield* sleep(200);
+      return [(error as Error).message, at];
+    }, virtual);
+    assertEquals(out, ["first", 10]);
+    assertEquals(reports, []);
+  });
+
+  Deno.test(`cancelling a gather of ${size} cancels every child that is not done`, async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const done = loop.createFuture<string>();
+      done.setResult("done");
+      const pending = Array.from({ length: size - 1 }, () => loop.createFuture<string>());
+      const outer = gather([done, ...pending]);
+      const returned = outer.cancel("stop");
+      const error = yield* caught(outer);
+      return [returned, pending.every((f) => f.cancelled()), done.cancelled(), (error as Error).message];
+    }, virtual);
+    assertEquals(out, [true, true, false, "stop"]);
+  });
+
+  Deno.test(`a future passed twice into a gather of ${size} completes it once it is done, in the same iteration`, async () => {
+    const out = await run(function* () {
+      const loop = getRunningLoop();
+      const twice = loop.createFuture<string>();
+      const others = Array.from({ length: size - 2 }, () => loop.createFuture<number>());
+      others.forEach((f, i) => f.setResult(i));
+      const outer = gather([twice, ...others, twice]);
+      loop.callLater(10, () => twice.setResult("twice"));
+      const results = yield* outer;
+      return [results[0], results.at(-1), results.length, now()];
+    }, virtual);
+    assertEquals(out, ["twice", "twice", size, 10]);
+  });
+}

@@ -91,7 +91,7 @@ Deno.test("runTest reads only the settings its options leave open: a malformed o
   );
 });
 
-Deno.test("runTest and exploreSeeds leave Ctrl-C to the test runner: they add no SIGINT listener, unlike run()", async () => {
+Deno.test("runTest and exploreSeeds leave Ctrl-C to the test runner: they add no signal listener (SIGINT, SIGTERM, SIGQUIT), unlike run()", async () => {
   const added: string[] = [];
   const original = Deno.addSignalListener;
   const originalRemove = Deno.removeSignalListener;
@@ -106,7 +106,7 @@ Deno.test("runTest and exploreSeeds leave Ctrl-C to the test runner: they add no
     }, { seeds: 2 });
     assertEquals(added, []);
     await run(function* () {}); // what the kit no longer does: the stub sees run()'s listener
-    assertEquals(added, ["SIGINT"]);
+    assertEquals(added, ["SIGINT", "SIGTERM", "SIGQUIT"]);
   } finally {
     Deno.addSignalListener = original;
     Deno.removeSignalListener = originalRemove;
