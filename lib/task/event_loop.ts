@@ -32,7 +32,10 @@ import type { Coro } from "./yield_protocol.ts";
 
 export type { EventLoopOptions, SignalName };
 
-/** Replaces `new Task(...)` in `createTask` (asyncio's task factory). */
+/**
+ * Replaces `new Task(...)` in `createTask` (asyncio's task factory).
+ * `options` may be a shared frozen object: copy it to change it.
+ */
 export type TaskFactory = <T>(loop: EventLoop, coro: Coro<T>, options: TaskOptions) => Task<T>;
 
 interface UnseenException {
@@ -41,6 +44,9 @@ interface UnseenException {
   exception: unknown;
   label: string;
 }
+
+/** What a task factory gets for `createTask(coro)`: shared, so a call with no options allocates none. */
+const NO_OPTIONS: TaskOptions = Object.freeze({});
 
 /** What `layout_keeper.ts` keeps: a loop with the default options. */
 const newLoop = (): EventLoop => new EventLoop();
@@ -149,7 +155,7 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
     if (this.#taskFactory === null) {
       return new Task(coro, options === undefined ? this.#ownOptions : { ...options, loop: this });
     }
-    const task = this.#taskFactory(this, coro, options ?? {});
+    const task = this.#taskFactory(this, coro, options ?? NO_OPTIONS);
     if (!(task instanceof Task)) {
       throw new TypeError(`the task factory must return a Task, got ${describeValue(task)}`);
     }

@@ -19,8 +19,11 @@ export * from "../../../mod.ts";
 /** The schedule forced on every loop that was given none. */
 const FORCED: { seed: number; shuffle: "timers" } = { seed: seedSettings().seed ?? 1, shuffle: "timers" };
 
-function scheduled<O extends core.EventLoopOptions>(options: O | undefined): O {
-  return options?.schedule === undefined ? { ...options, schedule: FORCED } as O : options;
+/** Options that are not an object go through untouched, so the core's own refusal is what a test sees. */
+function scheduled<O extends core.EventLoopOptions>(options: O | undefined): O | undefined {
+  if (options === undefined) return { schedule: FORCED } as O;
+  if (typeof options !== "object" || options === null || options.schedule !== undefined) return options;
+  return { ...options, schedule: FORCED };
 }
 
 /** `EventLoop`, seeded unless given a schedule. */

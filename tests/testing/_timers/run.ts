@@ -37,6 +37,8 @@ export const TIE_ORDER_TESTS: readonly string[] = [
   "tests/loop/event_loop_iteration.test.ts > many cancelled timers are dropped lazily and the rest still run in deadline order",
   "tests/loop/schedule.test.ts > without a schedule the loop is FIFO: tasks step in order and ties run in scheduling order",
   "tests/loop/schedule.test.ts > getSchedule reports the seed and what is shuffled, or null",
+  "tests/combinators/as_completed.test.ts > completions come in order, equal deadlines in the order the tasks were made (test_as_completed, plain)",
+  "tests/combinators/as_completed.test.ts > completions come in order, equal deadlines in the order the tasks were made (test_as_completed, futures)",
   "tests/combinators/task_group.test.ts > children failing in the same iteration are all in the group, in the order they failed",
   "tests/combinators/wait_for.test.ts > completion in the iteration the timeout fires, before the timer: the cancel lands at the wake-up and the deadline wins",
 ];
