@@ -21,7 +21,8 @@
  * 11 gather (one gather over 1M sleeping tasks against a `yield*` each),
  * 12 fixed (the first loop of a process, a warm empty `run()`), steady: the same side run
  * many times in one process, which the per-process micro figures hide, and
- * size: the gzipped bundles of `mod.ts` and of the inspector and testing
+ * size: the size figures of the build (hello world, a typical program, the
+ * whole of mod.ts, each against its budget) and the inspector and testing
  * entries, each on its own.
  *
  * @module
@@ -39,7 +40,8 @@ import { type IoResult, runIo } from "./scenarios/io.ts";
 import { type AsyncTreeResult, runAsyncTree, type Variant, VARIANTS } from "./scenarios/async_tree.ts";
 import { type FixedCostResult, runFixedCost } from "./scenarios/fixed_cost.ts";
 import { type GatherResult, runGatherScale } from "./scenarios/gather_scale.ts";
-import { build, type BuildInfo, GZIP_BUDGET_BYTES } from "../tests/_harness/build.ts";
+import { build, type BuildInfo } from "../tests/_harness/build.ts";
+import type { SizeFigure } from "../tests/_harness/sizes.ts";
 
 const SCENARIOS = [
   "seed",
@@ -354,7 +356,8 @@ const results: {
   tree?: Omit<AsyncTreeResult, "markdown">;
   gather?: Omit<GatherResult, "markdown">;
   fixed?: Omit<FixedCostResult, "markdown">;
-  size?: Omit<BuildInfo, "testFiles">;
+  /** The build's figures, without the esbuild metafiles. */
+  size?: Omit<BuildInfo, "testFiles" | "sizes"> & { sizes: Omit<SizeFigure, "metafile">[] };
   targets: TargetCheck[];
   durationS?: number;
 } = {
@@ -465,18 +468,17 @@ if (selected("fixed")) {
 if (selected("size")) {
   log("size: bundles");
   const { testFiles: _, ...size } = await build(); // the same build as `deno task build`
-  results.size = size;
+  results.size = { ...size, sizes: size.sizes.map(({ metafile: _, ...figure }) => figure) };
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   emit([
     "## Bundle sizes",
     "",
-    markdownTable(["entry", "size", "gzipped"], [
-      [
-        "`mod.ts` (dist/yieldio.min.js, minified)",
-        kb(size.minBytes),
-        `${kb(size.gzipBytes)} (budget ${kb(GZIP_BUDGET_BYTES)})`,
-      ],
-      ["a `run` + `sleep` program (mod.ts tree-shaken, minified)", "", kb(size.minimalGzipBytes)],
+    markdownTable(["program", "minified", "gzipped (budget)"], [
+      ...size.sizes.map((figure) => [
+        `${figure.what} (tree-shaken from its entry)`,
+        kb(figure.minBytes),
+        `${kb(figure.gzipBytes)} (${kb(figure.budgetBytes)})`,
+      ]),
       ["`./inspector` (dist/inspector.min.js, minified)", kb(size.inspectorMinBytes), kb(size.inspectorGzipBytes)],
       [
         "`./testing` (dist/testing.js, not minified; imports the core)",

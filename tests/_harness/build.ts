@@ -49,7 +49,7 @@ import { buildInspectorPage } from "../../examples/inspector/bundle.ts";
 import { npmImportMap, type PackageInfo, readPackageInfo } from "./_package.ts";
 import { DIST, fromRoot, ROOT, useDist } from "./_repo.ts";
 import { buildNpmPackage, describeNpmPackage, type NpmPackage } from "./npm_package.ts";
-import { describeSizes, measureSizes, SIZE_BUDGETS, type SizeFigure, sizeProblems } from "./sizes.ts";
+import { describeSizes, measureSizes, type SizeFigure, sizeProblems } from "./sizes.ts";
 
 /** Sizes of the library bundles, in bytes. */
 export interface BuildInfo {
@@ -75,9 +75,6 @@ export interface BuildInfo {
   /** dist/testing.js, gzipped. */
   testingGzipBytes: number;
 }
-
-/** The budget of the whole of mod.ts, gzipped (bench/run.ts prints it); every budget is in sizes.ts's table. */
-export const GZIP_BUDGET_BYTES: number = SIZE_BUDGETS.whole;
 
 const COMMON: esbuild.BuildOptions = {
   bundle: true,
