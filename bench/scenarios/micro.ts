@@ -28,7 +28,7 @@
  * @module
  */
 
-import { EventLoop, type Future, getRunningLoop, Queue, run, runSync, sleep } from "../../mod.ts";
+import { EventLoop, type Future, getRunningLoop, inspect, Queue, run, runSync, sleep } from "../../mod.ts";
 import {
   EFFECT_SPECIFIER,
   type EffectFiberModule,
@@ -235,8 +235,10 @@ async function pingPongNative(n: number): Promise<void> {
 
 // ---------------------------------------------------------------- 4. sleep(0)
 
-function* yieldsYieldio(tasks: number, n: number) {
+/** `inspectFirst`: one `inspect()` before the yields, which must leave the per-step cost as it was. */
+function* yieldsYieldio(tasks: number, n: number, inspectFirst = false) {
   const loop = getRunningLoop();
+  if (inspectFirst) inspect(loop);
   function* worker(count: number) {
     for (let i = 0; i < count; i++) yield* sleep(0);
   }
@@ -454,6 +456,11 @@ export function microScenarios(python: boolean): MicroScenario[] {
         },
         { label: "yieldio sleep(0) · run", yieldio: true, run: (n) => timedAsync(() => run(yieldsYieldio(tasks, n))) },
         {
+          label: "yieldio sleep(0) · runSync, after one inspect()",
+          yieldio: true,
+          run: (n) => timed(() => runSync(yieldsYieldio(tasks, n, true))),
+        },
+        {
           label: "native await setImmediate",
           yieldio: false,
           run: (n) => timedAsync(() => yieldsSetImmediate(tasks, n)),
@@ -465,6 +472,8 @@ export function microScenarios(python: boolean): MicroScenario[] {
         "sleep(0) gives up one loop iteration, like asyncio.sleep(0). The closest native equivalent is a macrotask hop " +
         "(setImmediate); a microtask `await` is cheaper but lets no timer or I/O run. setTimeout(0) is not run: " +
         "about 2 ms per hop in Deno (from the design research, idle-wait.md §9, kept outside this repository).",
+        'The "after one inspect()" side takes one snapshot before the yields: a loop that was inspected once must ' +
+        "step as fast as one never inspected (its ratio to the runSync side is the price; 1.00 is the goal).",
       ],
     })),
     {
