@@ -9,17 +9,19 @@
  */
 
 import { assertEquals } from "@std/assert";
-import type { BaseEventLoop, Context, Handle, TimerHandle } from "../../mod.ts";
+import type { BaseEventLoop, Context, Handle, Task, TimerHandle } from "../../mod.ts";
 import type { ContextHolder } from "../../lib/loop/context.ts";
 import type { TimerOwner } from "../../lib/loop/handle.ts";
 import type { TimerEntry } from "../../lib/loop/timer_heap.ts";
+import type { SleepingTask } from "../../lib/task/yield_protocol.ts";
 
 /** Never called: it exists to be type-checked. */
-function roles(loop: BaseEventLoop, context: Context, handle: Handle, timer: TimerHandle): void {
-  const holders: ContextHolder[] = [context, handle];
+function roles(loop: BaseEventLoop, context: Context, handle: Handle, timer: TimerHandle, task: Task<unknown>): void {
+  const holders: ContextHolder[] = [context, handle, task];
   const entry: TimerEntry = timer;
   const owner: TimerOwner = loop;
-  void [holders, entry, owner];
+  const sleeper: SleepingTask = task;
+  void [holders, entry, owner, sleeper];
 }
 
 Deno.test("public classes fit the internal roles they play, with no implements clause to say so", () => {
