@@ -45,6 +45,7 @@ export {
   type ExceptionContext,
 } from "./lib/loop/base_event_loop.ts";
 export type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter } from "./lib/loop/idle/adapter.ts";
+export type { HostIdle } from "./lib/loop/idle/host_idle.ts";
 export type { Instrument, InstrumentHook } from "./lib/loop/instruments.ts";
 export type { ScheduleOptions, ShuffleMode } from "./lib/loop/schedule.ts";
 export { AtomicsIdle } from "./lib/loop/idle/atomics.ts";

@@ -19,6 +19,15 @@ const NODE_INSPECT = Symbol.for("nodejs.util.inspect.custom");
  * program may not use (locks, queues, pools): extending it keeps them
  * droppable by a bundler's tree-shaking, where a top-level
  * {@linkcode printsAsToString} call is a side effect that keeps its class.
+ *
+ * `@ignore`: public classes extend it, so deno doc would otherwise require it
+ * to be public, yet it adds nothing a reader uses (its two hooks are tagged
+ * internal). The class itself must not be tagged internal: the npm
+ * declarations keep the class their `extends` clauses name, and tsc's
+ * `stripInternal` drops any declaration whose comment has that tag anywhere,
+ * even in prose, so this comment never spells it.
+ *
+ * @ignore
  */
 export class PrintsAsToString {
   /** @internal Deno's `console.log` and inspector. */

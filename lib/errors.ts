@@ -33,6 +33,8 @@ export { type ErrorClass, type ExceptionCondition, ExceptionGroup } from "./exce
  */
 export class CancelledError extends Error {
   /**
+   * The error a cancelled future or task raises (asyncio's `CancelledError`).
+   *
    * @param message The cancel message given to `cancel(msg)`, if any. It is
    *   often built later than `cancel()` was called, so it never throws: a
    *   message that is not a string is converted like `String(message)`, or
@@ -98,6 +100,8 @@ export function rethrowCancellation(error: unknown): void {
  */
 export class TimeoutError extends Error {
   /**
+   * The error for a deadline that passed (asyncio's `TimeoutError`).
+   *
    * @param message What timed out.
    * @param options `cause`, as for `Error` (the `CancelledError` that ended the work).
    */
@@ -122,6 +126,8 @@ export class TimeoutError extends Error {
  */
 export class InvalidStateError extends Error {
   /**
+   * The error for an operation the current state does not allow (asyncio's `InvalidStateError`).
+   *
    * @param message What was attempted, in which state.
    * @param options `cause`, as for `Error`.
    */
@@ -144,6 +150,8 @@ export class InvalidStateError extends Error {
  */
 export class LookupError extends Error {
   /**
+   * The error for a context variable read where it has no value and no default.
+   *
    * @param message What was looked up, and where.
    * @param options `cause`, as for `Error`.
    */
@@ -176,6 +184,8 @@ export class DeadlockError extends Error {
   /** One line per pending task: its name and what it waits on. */
   readonly tree: string;
   /**
+   * The error for a loop that can never make progress; its message counts `tasks` and shows `tree`.
+   *
    * @param tasks The pending tasks.
    * @param tree A printable description of what each task waits on.
    * @param options `cause`, as for `Error`.
@@ -215,6 +225,8 @@ export class DeadlockError extends Error {
  */
 export class CannotBlockError extends Error {
   /**
+   * The error for a blocking driver started on a thread that may not block.
+   *
    * @param message Which probe failed and what to do instead.
    * @param options `cause`, as for `Error` (the probe's own `TypeError`).
    */
@@ -236,6 +248,8 @@ export class CannotBlockError extends Error {
  */
 export class BrokenBarrierError extends Error {
   /**
+   * The error for a wait on a barrier that broke (asyncio's `BrokenBarrierError`).
+   *
    * @param message What broke the barrier.
    * @param options `cause`, as for `Error`.
    */
@@ -257,6 +271,8 @@ export class BrokenBarrierError extends Error {
  */
 export class QueueEmpty extends Error {
   /**
+   * The error for `getNowait()` on an empty queue (asyncio's `QueueEmpty`).
+   *
    * @param message Details.
    * @param options `cause`, as for `Error`.
    */
@@ -278,6 +294,8 @@ export class QueueEmpty extends Error {
  */
 export class QueueFull extends Error {
   /**
+   * The error for `putNowait()` on a full queue (asyncio's `QueueFull`).
+   *
    * @param message Details.
    * @param options `cause`, as for `Error`.
    */
@@ -300,6 +318,8 @@ export class QueueFull extends Error {
  */
 export class QueueShutDown extends Error {
   /**
+   * The error for a put or get on a queue that was shut down (asyncio's `QueueShutDown`).
+   *
    * @param message Details.
    * @param options `cause`, as for `Error`.
    */

@@ -56,6 +56,9 @@ export class ExceptionGroup extends AggregateError {
   readonly exceptions: readonly unknown[];
 
   /**
+   * A group of `exceptions` (Python's `ExceptionGroup(message, exceptions)`);
+   * it keeps a frozen copy of the array.
+   *
    * @param message What the errors have in common.
    * @param exceptions The errors (at least one; any thrown values, groups included).
    * @param options `cause`, as for `Error`.

@@ -110,6 +110,15 @@ export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
   options?: AsCompletedOptions,
 ): AsCompletedIterator<ResultOf<F>, F & Future<ResultOf<F>>>;
+/**
+ * `asCompleted()` over any awaitables (coroutines and promises too): the
+ * coroutines give their results, and `futures()` gives the futures and tasks
+ * passed in or made for them.
+ *
+ * @param awaitables Futures, tasks, coroutines or promises (the same one twice counts once).
+ * @param options `timeout` in ms, or null.
+ * @returns An iterator of coroutines, each resolving to the next completion.
+ */
 export function asCompleted<T>(
   awaitables: Iterable<Awaitable<T>>,
   options?: AsCompletedOptions,

@@ -108,14 +108,37 @@ export function gather<const A extends readonly Awaitable<unknown>[]>(
   awaitables: A,
   options?: GatherOptions & { returnExceptions?: false },
 ): Future<GatherResults<A>>;
+/**
+ * `gather()` of an array with `returnExceptions: true`: each position holds
+ * its result, or the error its awaitable raised.
+ *
+ * @param awaitables Futures, tasks, coroutines or promises; each position keeps its type.
+ * @param options `returnExceptions: true`.
+ * @returns A future of the results and errors, in argument order.
+ */
 export function gather<const A extends readonly Awaitable<unknown>[]>(
   awaitables: A,
   options: GatherOptions & { returnExceptions: true },
 ): Future<GatherOutcomes<A>>;
+/**
+ * `gather()` of any iterable of awaitables of one result type.
+ *
+ * @param awaitables Futures, tasks, coroutines or promises.
+ * @param options `returnExceptions` false or absent.
+ * @returns A future of the results, in iteration order.
+ */
 export function gather<T>(
   awaitables: Iterable<Awaitable<T>>,
   options?: GatherOptions & { returnExceptions?: false },
 ): Future<T[]>;
+/**
+ * `gather()` of any iterable, where `returnExceptions` may be true: results
+ * and errors, in iteration order.
+ *
+ * @param awaitables Futures, tasks, coroutines or promises.
+ * @param options `returnExceptions`.
+ * @returns A future of the results, each replaced by its error where one was raised.
+ */
 export function gather<T>(awaitables: Iterable<Awaitable<T>>, options?: GatherOptions): Future<(T | Error)[]>;
 export function gather(awaitables: Iterable<Awaitable<unknown>>, options?: GatherOptions): Future<unknown[]> {
   // The children array: a snapshot of the arguments taken before anything is

@@ -265,7 +265,10 @@ export class TaskGroup {
     }
   };
 
-  /** @returns A description like `<TaskGroup tasks=2 errors=1 cancelling>`. */
+  /**
+   * Describes the group for messages and `console.log`.
+   * @returns A description like `<TaskGroup tasks=2 errors=1 cancelling>`.
+   */
   toString(): string {
     let text = "<TaskGroup";
     if (this.#tasks.size > 0) text += ` tasks=${this.#tasks.size}`;

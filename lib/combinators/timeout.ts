@@ -65,6 +65,9 @@ export class Timeout extends PrintsAsToString {
   #cancellingOnEntry = 0;
 
   /**
+   * A timeout not yet entered (asyncio's `Timeout(when)`); `timeout()` and
+   * `timeoutAt()` make and enter one for you.
+   *
    * @param when The deadline on the loop's clock (`loop.time()` scale, ms),
    *   or `null` for none.
    * @throws {TypeError} When `when` is neither a number nor null.
@@ -75,7 +78,10 @@ export class Timeout extends PrintsAsToString {
     this.#when = checkTime(when, "Timeout", "when");
   }
 
-  /** @returns The deadline on the loop's clock, or `null` when there is none. */
+  /**
+   * Like asyncio's `Timeout.when()`.
+   * @returns The deadline on the loop's clock, or `null` when there is none.
+   */
   when(): number | null {
     return this.#when;
   }
@@ -111,7 +117,10 @@ export class Timeout extends PrintsAsToString {
       : loop.callAt(deadline, Timeout.#expire, this);
   }
 
-  /** @returns Whether the deadline passed while the body ran. */
+  /**
+   * Like asyncio's `Timeout.expired()`.
+   * @returns Whether the deadline passed while the body ran.
+   */
   expired(): boolean {
     return this.#state === EXPIRING || this.#state === EXPIRED;
   }
@@ -169,8 +178,10 @@ export class Timeout extends PrintsAsToString {
     return thrown;
   }
 
-  /** The timer callback: cancel the task; exit will tell whose cancel it was. */
-  /** The timer's callback; a named function, so the timer prints as `<TimerHandle when=100 expireTimeout()>`. */
+  /**
+   * The timer's callback: cancels the task, and the exit tells whose cancel it was. A named function, so the
+   * timer prints as `<TimerHandle when=100 expireTimeout()>`.
+   */
   static #expire = function expireTimeout(cm: Timeout): void {
     if (cm.#state !== ACTIVE) return;
     cm.#state = EXPIRING;
@@ -178,7 +189,10 @@ export class Timeout extends PrintsAsToString {
     (cm.#task as Task<unknown>).cancel();
   };
 
-  /** @returns A description like `<Timeout [active] when=100>` or `<Timeout [expired]>`. */
+  /**
+   * Describes the timeout for messages and `console.log`.
+   * @returns A description like `<Timeout [active] when=100>` or `<Timeout [expired]>`.
+   */
   override toString(): string {
     const when = this.#state === ACTIVE || this.#state === CREATED ? ` when=${formatTime(this.#when as number)}` : "";
     return `<Timeout [${STATE_NAMES[this.#state]}]${when}>`;

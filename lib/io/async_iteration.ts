@@ -110,7 +110,10 @@ export class AsyncIteration<T> {
     yield* this.#finish(undefined);
   }
 
-  /** @returns `<AsyncIteration open>` or `<AsyncIteration done>`. */
+  /**
+   * Describes the iteration for messages and `console.log`.
+   * @returns `<AsyncIteration open>` or `<AsyncIteration done>`.
+   */
   toString(): string {
     return `<AsyncIteration ${this.#done ? "done" : "open"}>`;
   }

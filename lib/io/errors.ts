@@ -31,6 +31,8 @@ export class IncompleteReadError extends Error {
   /** How many bytes were asked for; null for `readuntil`, which asks for a separator. */
   readonly expected: number | null;
   /**
+   * The error for a stream that ended with `partial` read of `expected` bytes (asyncio's `IncompleteReadError`).
+   *
    * @param partial The bytes read before EOF.
    * @param expected The count asked for, or null (a separator was asked for).
    * @param options `cause`, as for `Error`.
@@ -62,6 +64,8 @@ export class LimitOverrunError extends Error {
   /** How many bytes to consume to get past the part that overran the limit. */
   readonly consumed: number;
   /**
+   * The error for a separator not found within the reader's limit (asyncio's `LimitOverrunError`).
+   *
    * @param message What overran.
    * @param consumed How many bytes lie before the separator (or were searched).
    * @param options `cause`, as for `Error`.
@@ -86,6 +90,8 @@ export class LimitOverrunError extends Error {
  */
 export class ConnectionError extends Error {
   /**
+   * The error for a connection that failed (Python's `ConnectionError`).
+   *
    * @param message What failed.
    * @param options `cause`: the host's error.
    */
@@ -114,6 +120,8 @@ export class ConnectionRefusedError extends ConnectionError {
   /** The port connected to; null for a Unix socket. */
   readonly port: number | null;
   /**
+   * The error for a refused connection to `host` and `port`; the message names them.
+   *
    * @param host The host (or socket path).
    * @param port The port, or null for a Unix socket.
    * @param options `cause`: the host's error.
@@ -141,6 +149,8 @@ export class ConnectionRefusedError extends ConnectionError {
  */
 export class ConnectionResetError extends ConnectionError {
   /**
+   * The error for a connection the peer reset or closed (Python's `ConnectionResetError`).
+   *
    * @param message Which connection, and what the host said.
    * @param options `cause`: the host's error.
    */
@@ -167,6 +177,8 @@ export class CommandNotFoundError extends Error {
   /** The command as given. */
   readonly command: string;
   /**
+   * The error for a `command` that could not be found; the message names it.
+   *
    * @param command The command that could not be found.
    * @param options `cause`: the host's error.
    */

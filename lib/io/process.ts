@@ -178,7 +178,10 @@ export class Process {
     this.kill();
   }
 
-  /** @returns e.g. `<Process 1234 "sleep" running>` or `<Process 1234 "sleep" returncode=-9>`. */
+  /**
+   * Describes the process for messages and `console.log`.
+   * @returns e.g. `<Process 1234 "sleep" running>` or `<Process 1234 "sleep" returncode=-9>`.
+   */
   toString(): string {
     const state = this.#returncode === null ? "running" : `returncode=${this.#returncode}`;
     return `<Process ${this.pid} ${JSON.stringify(this.#command)} ${state}>`;

@@ -115,17 +115,27 @@ export class Server {
     });
   }
 
-  /** @returns The bound addresses: `[host, port]` each (the real port when 0 was asked), or a Unix path. */
+  /**
+   * Where the server listens (asyncio's `Server.sockets`, as addresses): how
+   * to learn the port the system chose for port 0.
+   * @returns The bound addresses: `[host, port]` each (the real port when 0 was asked), or a Unix path.
+   */
   addresses(): (readonly [string, number] | string)[] {
     return [...(this.#listener?.addresses ?? [])];
   }
 
-  /** @returns Whether it still accepts connections. */
+  /**
+   * Like asyncio's `Server.is_serving()`.
+   * @returns Whether it still accepts connections.
+   */
   isServing(): boolean {
     return this.#state === "serving";
   }
 
-  /** @returns How many connection handlers are running. */
+  /**
+   * The handler tasks still running: `close()` lets them finish, up to its grace period.
+   * @returns How many connection handlers are running.
+   */
   connectionCount(): number {
     return this.#handlers.size;
   }
@@ -179,7 +189,10 @@ export class Server {
     }
   }
 
-  /** @returns e.g. `<Server 127.0.0.1:8080 serving connections=2>`. */
+  /**
+   * Describes the server for messages and `console.log`.
+   * @returns e.g. `<Server 127.0.0.1:8080 serving connections=2>`.
+   */
   toString(): string {
     return `<Server ${this.#description} ${this.#state} connections=${this.#handlers.size}>`;
   }

@@ -9,6 +9,11 @@
 
 import { describeValue } from "../_describe.ts";
 
+/**
+ * Each name `Signal` spells out, with its Linux number. `Signal` lists the
+ * names again rather than saying `keyof typeof NUMBERS`, as a public type may
+ * not name a private one (deno doc --lint); `satisfies` holds the two lists equal.
+ */
 const NUMBERS = {
   SIGHUP: 1,
   SIGINT: 2,
@@ -24,10 +29,25 @@ const NUMBERS = {
   SIGSTOP: 19,
   SIGTSTP: 20,
   SIGWINCH: 28,
-} as const;
+} as const satisfies Record<Exclude<Signal, number>, number>;
 
 /** A signal a child process can be sent: its name (`"SIGTERM"`) or Linux number (15). */
-export type Signal = keyof typeof NUMBERS | number;
+export type Signal =
+  | "SIGHUP"
+  | "SIGINT"
+  | "SIGQUIT"
+  | "SIGABRT"
+  | "SIGKILL"
+  | "SIGUSR1"
+  | "SIGUSR2"
+  | "SIGPIPE"
+  | "SIGALRM"
+  | "SIGTERM"
+  | "SIGCONT"
+  | "SIGSTOP"
+  | "SIGTSTP"
+  | "SIGWINCH"
+  | number;
 
 /** @internal The signal's name, or a RangeError/TypeError naming what was given. */
 export function _signalName(signal: unknown, caller: string): string {

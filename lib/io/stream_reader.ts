@@ -90,6 +90,10 @@ export class StreamReader {
   #loop: EventLoop | null = null;
 
   /**
+   * An empty reader with no source (asyncio's `StreamReader(limit=...)`):
+   * `openConnection`, `wrapReadable` and the subprocess functions make the
+   * readers that are fed.
+   *
    * @param options `limit` (default 64 KiB).
    * @throws {RangeError} When `limit` is not a positive integer.
    */
@@ -141,12 +145,18 @@ export class StreamReader {
     _settle(this.#waiter, undefined);
   }
 
-  /** @returns The error the stream failed with, or null. */
+  /**
+   * Like asyncio's `StreamReader.exception()`: once set, every read raises it.
+   * @returns The error the stream failed with, or null.
+   */
   exception(): unknown {
     return this.#exception;
   }
 
-  /** @returns Whether the stream ended and every byte was read. */
+  /**
+   * Like asyncio's `StreamReader.at_eof()`.
+   * @returns Whether the stream ended and every byte was read.
+   */
   atEof(): boolean {
     return this.#eof && this.#buf.size === 0;
   }
@@ -350,7 +360,10 @@ export class StreamReader {
     }
   }
 
-  /** @returns e.g. `<StreamReader 12 bytes eof>`. */
+  /**
+   * Describes the reader for messages and `console.log`.
+   * @returns e.g. `<StreamReader 12 bytes eof>`.
+   */
   toString(): string {
     const error = this.#exception;
     const failed = error === null ? "" : ` exception=${error instanceof Error ? error.name : describeValue(error)}`;

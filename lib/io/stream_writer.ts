@@ -225,7 +225,10 @@ export class StreamWriter {
     this._closedByHost();
   }
 
-  /** @returns Whether `close()` was called or the stream closed. */
+  /**
+   * Like asyncio's `StreamWriter.is_closing()`.
+   * @returns Whether `close()` was called or the stream closed.
+   */
   isClosing(): boolean {
     return this.#state !== "open";
   }
@@ -251,6 +254,8 @@ export class StreamWriter {
   }
 
   /**
+   * Reads what the transport knows about itself, such as the peer's address.
+   *
    * @param name e.g. `"peername"`, `"sockname"` (`[host, port]`), `"pid"`.
    * @param defaultValue Returned when there is no such information.
    * @returns The transport's information, as asyncio's `get_extra_info`.
@@ -272,7 +277,10 @@ export class StreamWriter {
     return Object.hasOwn(this.#extra, name) ? this.#extra[name] : defaultValue;
   }
 
-  /** @returns e.g. `<StreamWriter open inFlight=1024>`. */
+  /**
+   * Describes the writer for messages and `console.log`.
+   * @returns e.g. `<StreamWriter open inFlight=1024>`.
+   */
   toString(): string {
     const peer = this.#extra.peername;
     const where = Array.isArray(peer) ? ` peer=${peer.join(":")}` : "";

@@ -77,7 +77,10 @@ export class Subscription<T> {
     return this.#dropped;
   }
 
-  /** @returns How many events wait to be read. */
+  /**
+   * Like `Queue.qsize()`, for the events received and not yet read.
+   * @returns How many events wait to be read.
+   */
   qsize(): number {
     return this.#queue.qsize();
   }
@@ -149,7 +152,10 @@ export class Subscription<T> {
     }
   }
 
-  /** @returns e.g. `<Subscription to "message" events queued=2 dropped=0>`. */
+  /**
+   * Describes the subscription for messages and `console.log`.
+   * @returns e.g. `<Subscription to "message" events queued=2 dropped=0>`.
+   */
   toString(): string {
     const state = this.#remove === null ? " closed" : "";
     return `<Subscription to ${this.#description}${state} queued=${this.#queue.qsize()} dropped=${this.#dropped}>`;

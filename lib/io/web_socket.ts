@@ -156,7 +156,10 @@ export class WebSocketConnection {
     return this.closed!;
   }
 
-  /** @returns e.g. `<WebSocketConnection ws://127.0.0.1:8080/echo open>`. */
+  /**
+   * Describes the connection for messages and `console.log`.
+   * @returns e.g. `<WebSocketConnection ws://127.0.0.1:8080/echo open>`.
+   */
   toString(): string {
     const states = ["connecting", "open", "closing", "closed"];
     return `<WebSocketConnection ${this.#ws.url} ${states[this.#ws.readyState]}>`;

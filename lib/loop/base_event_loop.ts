@@ -58,7 +58,6 @@ import {
   noteCreationSite,
   runEntry,
   TimerHandle,
-  type TimerOwner,
 } from "./handle.ts";
 import type { BlockingIdleAdapter, HostIdleAdapter, IdleAdapter, WakeHandle } from "./idle/adapter.ts";
 import { defaultBlockingIdle, defaultHostIdle } from "./idle/detect.ts";
@@ -148,7 +147,7 @@ export function _runningLoop(): BaseEventLoop<unknown> | null {
  * loop.close();
  * ```
  */
-export class BaseEventLoop<T = unknown> implements TimerOwner {
+export class BaseEventLoop<T = unknown> {
   #clock: Clock;
   /** The host clock, for measuring real durations even on a virtual loop. */
   #real: Clock;
@@ -188,16 +187,21 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
   /** Invariant: null while no instrument is installed, so a task step pays one null check for them. */
   _instruments: Instruments | null = null;
   /**
-   * The ready function of a task step, set by the task layer, so a `"tasks"`
-   * schedule knows which ready work to permute.
+   * @internal The ready function of a task step, set by the task layer, so a
+   * `"tasks"` schedule knows which ready work to permute.
    */
   protected taskStepFn: ReadyFn | null = null;
   /** In debug mode, a callback (or task step) that takes this many ms or more is reported. */
   slowCallbackDuration = 100;
 
   /**
+   * A loop with no work, not running, with no host callback armed until a
+   * driver runs it. Programs make an `EventLoop` (this plus tasks), or let
+   * `run()` make one.
+   *
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
-   * @throws {TypeError} For an unknown clock, a malformed adapter or bad schedule options.
+   * @throws {TypeError} For an unknown clock, a malformed adapter, or a seed or shuffle mode of the wrong type.
+   * @throws {RangeError} For a seed that is not a safe integer or an unknown shuffle mode.
    */
   constructor(options: EventLoopOptions = {}) {
     this.#debug = options.debug === true;
@@ -216,7 +220,10 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
 
   // -------------------------------------------------------------- scheduling
 
-  /** @returns The loop's current time in ms (its clock's `now()`). */
+  /**
+   * Like asyncio's `loop.time()`, in ms: the time deadlines (`callAt`, `when()`) are on.
+   * @returns The loop's current time in ms (its clock's `now()`).
+   */
   time(): number {
     return this.#clock.now();
   }
@@ -530,12 +537,19 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     if (this.#sleeping) this.#wake();
   }
 
-  /** @returns Whether a driver is running this loop. */
+  /**
+   * Like asyncio's `loop.is_running()`.
+   * @returns Whether a driver is running this loop: `runForever()`, `runUntilComplete()`, their `…Sync`
+   *   forms, or a `runOnce()` pass.
+   */
   isRunning(): boolean {
     return this.#driver !== NOT_RUNNING;
   }
 
-  /** @returns Whether the loop was closed. */
+  /**
+   * Like asyncio's `loop.is_closed()`.
+   * @returns Whether `close()` was called.
+   */
   isClosed(): boolean {
     return this.#closed;
   }
@@ -851,7 +865,10 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     this.#exceptionHandler = handler;
   }
 
-  /** @returns The handler set by {@linkcode setExceptionHandler}, or null. */
+  /**
+   * Like asyncio's `loop.get_exception_handler()`.
+   * @returns The handler set by {@linkcode setExceptionHandler}, or null for the default one.
+   */
   getExceptionHandler(): ((loop: this, context: ExceptionContext) => void) | null {
     return this.#exceptionHandler;
   }
@@ -893,7 +910,10 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     this.#debug = enabled === true;
   }
 
-  /** @returns Whether debug mode is on. */
+  /**
+   * Like asyncio's `loop.get_debug()`.
+   * @returns Whether debug mode is on.
+   */
   getDebug(): boolean {
     return this.#debug;
   }
@@ -946,7 +966,11 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     this._instruments?.call(hook, arg);
   }
 
-  /** @returns The seeded schedule's `{ seed, shuffle }`, or null for a FIFO loop. */
+  /**
+   * The schedule the loop was made with (`EventLoopOptions.schedule`): what
+   * replays a run under `yieldio/testing`.
+   * @returns The seeded schedule's `{ seed, shuffle }`, or null for a FIFO loop.
+   */
   getSchedule(): Required<ScheduleOptions> | null {
     const schedule = this.#schedule;
     return schedule === null ? null : { seed: schedule.seed, shuffle: schedule.shuffle };
@@ -1018,7 +1042,10 @@ export class BaseEventLoop<T = unknown> implements TimerOwner {
     return { iteration: this.#iterations, ready: this.#ready.length };
   }
 
-  /** @returns A description like `<EventLoop running clock=virtual ready=0 timers=2>`. */
+  /**
+   * Describes the loop for messages and `console.log`.
+   * @returns A description like `<EventLoop running clock=virtual ready=0 timers=2>`.
+   */
   toString(): string {
     const state = this.#closed ? "closed" : this.#driver !== NOT_RUNNING ? "running" : "idle";
     const clock = this.#virtual ? " clock=virtual" : "";

@@ -51,7 +51,7 @@ export class PerformanceClock implements Clock {
     this.resolution = probedResolution ??= probeResolution(this.#perf);
   }
 
-  /** @returns `performance.now()`. */
+  /** The host's time in ms: `performance.now()`, monotonic; `Date.now()` where the host has no `performance`. */
   now(): number {
     return this.#perf.now();
   }
@@ -76,7 +76,12 @@ export class VirtualClock implements Clock {
   readonly resolution = 0;
   #now: number;
 
-  /** @param start The time to start at, in ms (default 0). */
+  /**
+   * A clock standing at `start` until the loop jumps it.
+   *
+   * @param start The time to start at, in ms (default 0).
+   * @throws {RangeError} When `start` is not a finite number.
+   */
   constructor(start = 0) {
     if (!Number.isFinite(start)) {
       throw new RangeError(`VirtualClock start must be a finite number of ms, got ${start}`);
@@ -84,7 +89,7 @@ export class VirtualClock implements Clock {
     this.#now = start;
   }
 
-  /** @returns The current virtual time in ms. */
+  /** The current virtual time in ms: where the last `jumpTo()` left the clock, else `start`. */
   now(): number {
     return this.#now;
   }

@@ -32,7 +32,12 @@ export type ContextVars = ReadonlyMap<ContextVar<unknown>, unknown>;
 /** The map of a context nothing was set in, shared by all of them. */
 export const NO_VARS: ContextVars = new Map();
 
-/** Whatever holds a context's map: a {@linkcode Context}, or a task running in a copy it made at its start. */
+/**
+ * Whatever holds a context's map: a {@linkcode Context}, or a task or handle
+ * running in a copy it made when it was created. They fit by shape, with no
+ * `implements` clause, so that no public class names this internal type;
+ * `tests/types/roles.test.ts` holds them to it.
+ */
 export interface ContextHolder {
   /** @internal The holder's map; replaced, never mutated. */
   _vars: ContextVars;
@@ -69,6 +74,9 @@ export class ContextVar<T> {
   readonly #default: T | typeof NO_DEFAULT;
 
   /**
+   * A new variable, with no value in any context until it is `set()`
+   * (asyncio's `ContextVar(name, default=...)`).
+   *
    * @param name The variable's name (for messages and printing).
    * @param options `default`: the value `get()` returns where the variable was never set.
    * @throws {TypeError} When `name` is not a string.
@@ -87,6 +95,8 @@ export class ContextVar<T> {
   }
 
   /**
+   * Reads the variable in the current context (asyncio's `ContextVar.get()`).
+   *
    * @param fallback Returned where the variable has no value in the current
    *   context (before the variable's own default).
    * @returns The variable's value in the current context, else `fallback`,
@@ -134,7 +144,10 @@ export class ContextVar<T> {
     current._vars = vars;
   }
 
-  /** @returns A description like `<ContextVar name=requestId default="none">`. */
+  /**
+   * Describes the variable for messages and `console.log`.
+   * @returns A description like `<ContextVar name=requestId default="none">`.
+   */
   toString(): string {
     const fallback = this.#default === NO_DEFAULT ? "" : ` default=${describeValue(this.#default)}`;
     return `<ContextVar name=${this.#name}${fallback}>`;
@@ -201,12 +214,17 @@ export class Token<T> {
  * assertEquals(context.run(() => user.get()), "ada");
  * ```
  */
-export class Context implements ContextHolder, Iterable<[ContextVar<unknown>, unknown]> {
+export class Context implements Iterable<[ContextVar<unknown>, unknown]> {
   /** @internal */
   _vars: ContextVars;
   #entered = false;
 
-  /** @param vars The values to start with (default: none). */
+  /**
+   * A context holding `vars`; with none, an empty one, as asyncio's
+   * `contextvars.Context()`. `copyContext()` is the usual way to get one.
+   *
+   * @param vars The values to start with (default: none).
+   */
   constructor(vars: ContextVars = NO_VARS) {
     this._vars = vars;
   }
@@ -232,12 +250,18 @@ export class Context implements ContextHolder, Iterable<[ContextVar<unknown>, un
     }
   }
 
-  /** @returns A new context with the same values. */
+  /**
+   * Copies this context (asyncio's `Context.copy()`): what runs in the copy
+   * stays out of this one, and the other way round.
+   * @returns A new context with the same values.
+   */
   copy(): Context {
     return new Context(this._vars);
   }
 
   /**
+   * Reads `variable` in this context, whichever context is current (asyncio's `Context.get()`).
+   *
    * @param variable A context variable.
    * @param fallback Returned when it has no value here.
    * @returns Its value in this context, else `fallback`.
@@ -246,7 +270,10 @@ export class Context implements ContextHolder, Iterable<[ContextVar<unknown>, un
     return this._vars.has(variable) ? this._vars.get(variable) as T : fallback;
   }
 
-  /** @returns Whether `variable` has a value in this context. */
+  /**
+   * Like asyncio's `variable in context`.
+   * @returns Whether `variable` has a value in this context.
+   */
   has(variable: ContextVar<unknown>): boolean {
     return this._vars.has(variable);
   }
@@ -256,17 +283,26 @@ export class Context implements ContextHolder, Iterable<[ContextVar<unknown>, un
     return this._vars.size;
   }
 
-  /** @returns The variables with a value here. */
+  /**
+   * Like asyncio's `Context.keys()`.
+   * @returns The variables with a value here.
+   */
   keys(): IterableIterator<ContextVar<unknown>> {
     return this._vars.keys();
   }
 
-  /** @returns Their values. */
+  /**
+   * Like asyncio's `Context.values()`.
+   * @returns The values of the variables set here, in the order of {@linkcode keys}.
+   */
   values(): IterableIterator<unknown> {
     return this._vars.values();
   }
 
-  /** @returns `[variable, value]` pairs. */
+  /**
+   * Like asyncio's `Context.items()`.
+   * @returns `[variable, value]` pairs.
+   */
   entries(): IterableIterator<[ContextVar<unknown>, unknown]> {
     return this._vars.entries();
   }
@@ -280,6 +316,9 @@ export class Context implements ContextHolder, Iterable<[ContextVar<unknown>, un
 current = new Context();
 
 /**
+ * Copies the current context: a function run in the copy (`context.run()`)
+ * sees the values here, and what it sets stays in the copy.
+ *
  * @returns A copy of the current context (asyncio's `contextvars.copy_context()`).
  *
  * @example A task's values are its own, and a copy of its creator's

@@ -19,15 +19,19 @@ import { creationSite } from "../_creation_site.ts";
 import { safeLabel } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { formatTime } from "./clock.ts";
-import { type ContextHolder, type ContextVars, currentVars, enterContext, leaveContext } from "./context.ts";
-import type { TimerEntry } from "./timer_heap.ts";
+import { type ContextVars, currentVars, enterContext, leaveContext } from "./context.ts";
 
+/** A function a loop calls back later, with the arguments it was scheduled with. */
 // deno-lint-ignore no-explicit-any -- a callback's arguments are whatever its caller passed
 export type Callback = (...args: any[]) => unknown;
 
 const NO_ARGS: readonly unknown[] = Object.freeze([]);
 
-/** The part of a loop that a timer handle reports its cancellation to. */
+/**
+ * The part of a loop that a timer handle reports its cancellation to. A loop
+ * fits by shape, with no `implements` clause, so that no public class names
+ * this internal type; `tests/types/roles.test.ts` holds `BaseEventLoop` to it.
+ */
 export interface TimerOwner {
   /** @internal Called once when a handle that is in the heap is cancelled. */
   _timerCancelled(): void;
@@ -49,13 +53,17 @@ export interface TimerOwner {
  * assertEquals([calls, handle.cancelled()], [["runs"], true]);
  * ```
  */
-export class Handle implements ContextHolder {
+export class Handle {
   #callback: Callback | null;
   #args: readonly unknown[];
   /** @internal The context the callback runs in: a copy of the one current when the handle was made. */
   _vars: ContextVars = currentVars();
 
   /**
+   * A handle for `callback(...args)`, to run in a copy of the current
+   * context. Loops make them (`callSoon()`); one made by hand is scheduled
+   * nowhere, so it never runs.
+   *
    * @param callback Called as `callback(...args)` when the handle runs.
    * @param args The arguments to pass.
    */
@@ -71,7 +79,10 @@ export class Handle implements ContextHolder {
     this.#args = NO_ARGS;
   }
 
-  /** @returns Whether `cancel()` was called. */
+  /**
+   * Like asyncio's `Handle.cancelled()`.
+   * @returns Whether `cancel()` was called.
+   */
   cancelled(): boolean {
     return this.#callback === null;
   }
@@ -95,7 +106,10 @@ export class Handle implements ContextHolder {
     return describeCallback(this.#callback);
   }
 
-  /** @returns A description like `<Handle tick()>`. */
+  /**
+   * Describes the handle for messages and `console.log`.
+   * @returns A description like `<Handle tick()>`, or `<Handle cancelled>`.
+   */
   toString(): string {
     return this.#callback === null ? "<Handle cancelled>" : `<Handle ${this.callbackName}()>`;
   }
@@ -116,13 +130,17 @@ export class Handle implements ContextHolder {
  * assertEquals([handle.when(), seen], [250, [250]]);
  * ```
  */
-export class TimerHandle extends Handle implements TimerEntry {
+export class TimerHandle extends Handle {
   #when: number;
   #owner: TimerOwner;
   /** @internal Maintained by the timer heap. */
   _inHeap = false;
 
   /**
+   * A timer handle for `callback(...args)` at `when`. Loops make them
+   * (`callLater()`, `callAt()`) and put them in their timer heap; one made by
+   * hand is in no heap, so it never runs.
+   *
    * @param when The deadline on the owner's clock, in ms.
    * @param callback Called as `callback(...args)` when due.
    * @param args The arguments to pass.
@@ -134,7 +152,10 @@ export class TimerHandle extends Handle implements TimerEntry {
     this.#owner = owner;
   }
 
-  /** @returns The absolute deadline, in ms on the loop's clock. */
+  /**
+   * Like asyncio's `TimerHandle.when()`.
+   * @returns The absolute deadline, in ms on the loop's clock.
+   */
   when(): number {
     return this.#when;
   }
@@ -146,7 +167,10 @@ export class TimerHandle extends Handle implements TimerEntry {
     if (this._inHeap) this.#owner._timerCancelled();
   }
 
-  /** @returns A description like `<TimerHandle when=250 tick()>`. */
+  /**
+   * Describes the handle for messages and `console.log`.
+   * @returns A description like `<TimerHandle when=250 tick()>`.
+   */
   override toString(): string {
     return this.cancelled()
       ? `<TimerHandle when=${formatTime(this.#when)} cancelled>`

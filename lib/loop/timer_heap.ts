@@ -24,7 +24,9 @@
 /**
  * What the heap holds: a `TimerHandle`, or a task-layer timer such as the one
  * behind `sleep()`. When due, the loop queues it as ready work that calls
- * `_run()`.
+ * `_run()`. `TimerHandle` fits by shape, with no `implements` clause, so that
+ * no public class names this internal type; `tests/types/roles.test.ts` holds
+ * it to it.
  */
 export interface TimerEntry {
   /** True once cancelled; the heap drops such entries lazily. */

@@ -59,6 +59,8 @@ export class Barrier extends PrintsAsToString {
   #count = 0;
 
   /**
+   * A barrier for `parties` tasks (asyncio's `Barrier(parties)`).
+   *
    * @param parties How many tasks must arrive before they all go on.
    * @throws {TypeError} When `parties` is not a number.
    * @throws {RangeError} When `parties` is not a whole number ≥ 1.
@@ -209,7 +211,10 @@ export class Barrier extends PrintsAsToString {
     yield* this.#cond.hold(() => this.#abortNow());
   }
 
-  /** @returns A description like `<Barrier filling waiters=2/3>` or `<Barrier broken>`. */
+  /**
+   * Describes the barrier for messages and `console.log`.
+   * @returns A description like `<Barrier filling waiters=2/3>` or `<Barrier broken>`.
+   */
   override toString(): string {
     if (this.#state === "broken") return "<Barrier broken>";
     return `<Barrier ${this.#state} waiters=${this.nWaiting}/${this.#parties}>`;

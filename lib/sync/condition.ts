@@ -24,7 +24,11 @@ import { Lock } from "./lock.ts";
 
 const NO_ERROR: unique symbol = Symbol("no error");
 
-/** The values `!value` is true for (that a type can name). */
+/**
+ * The values `!value` is true for (that a type can name). Spelled out again
+ * in `waitFor`'s signature, as a public signature may not name a private
+ * type (deno doc --lint): change both together.
+ */
 type Falsy = false | 0 | 0n | "" | null | undefined;
 
 /**
@@ -58,6 +62,8 @@ export class Condition extends PrintsAsToString {
   #waiters: Waiters = new Waiters(this, "wait()", () => this.#waiters.wakeOne());
 
   /**
+   * A condition variable over `lock` (asyncio's `Condition(lock=None)`).
+   *
    * @param lock The lock to use; default: a new one. Several conditions may
    *   share a lock.
    * @throws {TypeError} When `lock` is given and is not a `Lock`.
@@ -70,7 +76,10 @@ export class Condition extends PrintsAsToString {
     this.#lock = lock ?? new Lock();
   }
 
-  /** @returns Whether the underlying lock is held. */
+  /**
+   * Like asyncio's `Condition.locked()`.
+   * @returns Whether the underlying lock is held.
+   */
   locked(): boolean {
     return this.#lock.locked();
   }
@@ -169,7 +178,7 @@ export class Condition extends PrintsAsToString {
    * @throws {InvalidStateError} When it has to wait and the lock is not held.
    * @throws {CancelledError} When cancelled (the lock is held again).
    */
-  waitFor<R>(predicate: () => R): Coro<Exclude<R, Falsy>> {
+  waitFor<R>(predicate: () => R): Coro<Exclude<R, false | 0 | 0n | "" | null | undefined>> {
     return trackUndriven(this.#waitFor(predicate), "Condition.waitFor()");
   }
 
@@ -213,12 +222,15 @@ export class Condition extends PrintsAsToString {
     this.#waiters.wakeAll();
   }
 
-  /** @returns A description like `<Condition locked waiters=2>`. */
   /** @internal The kind its waits are labelled with (`Condition#1`). */
   _waitKind(): string {
     return "Condition";
   }
 
+  /**
+   * Describes the condition for messages and `console.log`.
+   * @returns A description like `<Condition locked waiters=2>`.
+   */
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Condition ${this.#lock.locked() ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

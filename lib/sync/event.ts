@@ -37,7 +37,10 @@ export class Event extends PrintsAsToString {
   /** Every waiter is woken by set(), so a cancelled one has nothing to pass on. */
   #waiters: Waiters = new Waiters(this, "wait()", null);
 
-  /** @returns Whether the flag is set. */
+  /**
+   * Like asyncio's `Event.is_set()`.
+   * @returns Whether the flag is set.
+   */
   isSet(): boolean {
     return this.#set;
   }
@@ -84,12 +87,15 @@ export class Event extends PrintsAsToString {
     return true;
   }
 
-  /** @returns A description like `<Event unset waiters=2>`. */
   /** @internal The kind its waits are labelled with (`Event#1`). */
   _waitKind(): string {
     return "Event";
   }
 
+  /**
+   * Describes the event for messages and `console.log`.
+   * @returns A description like `<Event unset waiters=2>`.
+   */
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Event ${this.#set ? "set" : "unset"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

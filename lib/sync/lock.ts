@@ -22,7 +22,7 @@ import type { Task } from "../task/task.ts";
 import type { Coro } from "../task/yield_protocol.ts";
 import { trackUndriven } from "../task/undriven.ts";
 import { holding } from "../task/body.ts";
-import { type WaitDetail, Waiters } from "../task/waiters.ts";
+import { Waiters } from "../task/waiters.ts";
 
 /**
  * A lock for tasks: `yield* lock.acquire()` ... `lock.release()`, or
@@ -50,7 +50,7 @@ import { type WaitDetail, Waiters } from "../task/waiters.ts";
  * assertEquals(log, ["a in", "a out", "b in", "b out"]);
  * ```
  */
-export class Lock extends PrintsAsToString implements WaitDetail {
+export class Lock extends PrintsAsToString {
   #locked = false;
   /**
    * The task that took the lock, for the task tree (`Lock#1 (held by producer)`): with it, a lock-order
@@ -60,7 +60,10 @@ export class Lock extends PrintsAsToString implements WaitDetail {
   /** A woken waiter that is cancelled before it takes the lock hands it to the next. */
   #waiters: Waiters = new Waiters(this, "acquire()", () => this.#waiters.wakeOne());
 
-  /** @returns Whether the lock is held. */
+  /**
+   * Like asyncio's `Lock.locked()`.
+   * @returns Whether the lock is held.
+   */
   locked(): boolean {
     return this.#locked;
   }
@@ -166,12 +169,15 @@ export class Lock extends PrintsAsToString implements WaitDetail {
     return holder === null ? null : `held by ${holder.getLoop()._taskLabel(holder)}`;
   }
 
-  /** @returns A description like `<Lock locked waiters=2>`. */
   /** @internal The kind its waits are labelled with (`Lock#1`). */
   _waitKind(): string {
     return "Lock";
   }
 
+  /**
+   * Describes the lock for messages and `console.log`.
+   * @returns A description like `<Lock locked waiters=2>`.
+   */
   override toString(): string {
     const waiting = this.#waiters.size;
     return `<Lock ${this.#locked ? "locked" : "unlocked"}${waiting > 0 ? ` waiters=${waiting}` : ""}>`;

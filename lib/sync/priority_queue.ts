@@ -49,11 +49,14 @@ export class PriorityQueue<T> extends Queue<T> {
   #compare: (a: T, b: T) => number;
 
   /**
+   * A queue that hands out its smallest item first (asyncio's
+   * `PriorityQueue(maxsize=0)`), smallest by `compare`.
+   *
    * @param maxsize The most items the queue holds; 0 (the default) or less: no limit.
    * @param compare Orders two items: negative when `a` comes first, positive
    *   when `b` does. Default: Python's order for numbers, strings and arrays of them.
    * @throws {TypeError} When `maxsize` is not a number, or `compare` is given and not a function.
-   * @throws {RangeError} When `maxsize` is not a whole number.
+   * @throws {RangeError} When `maxsize` is NaN.
    */
   constructor(maxsize = 0, compare?: (a: T, b: T) => number) {
     super(maxsize);

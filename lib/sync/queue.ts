@@ -73,6 +73,8 @@ export class Queue<T> extends PrintsAsToString {
   #joiners: Waiters = new Waiters(this, "join()", null, this.#getters);
 
   /**
+   * A FIFO queue (asyncio's `Queue(maxsize=0)`).
+   *
    * @param maxsize The queue is full once it holds this many items or more;
    *   0 (the default) or less means no limit. Any number, as in asyncio: a
    *   fraction is full at the next whole number (`new Queue(1.3)` holds 2),
@@ -97,17 +99,26 @@ export class Queue<T> extends PrintsAsToString {
     return this.#maxsize;
   }
 
-  /** @returns The number of items in the queue. */
+  /**
+   * Like asyncio's `Queue.qsize()`.
+   * @returns The number of items in the queue.
+   */
   qsize(): number {
     return this._qsize();
   }
 
-  /** @returns Whether the queue holds no item. */
+  /**
+   * Like asyncio's `Queue.empty()`: when true, `getNowait()` throws `QueueEmpty`.
+   * @returns Whether the queue holds no item.
+   */
   empty(): boolean {
     return this._qsize() === 0;
   }
 
-  /** @returns Whether the queue holds `maxsize` items or more (never, when unbounded): asyncio's `qsize() >= maxsize`. */
+  /**
+   * Like asyncio's `Queue.full()`: when true, `putNowait()` throws `QueueFull`.
+   * @returns Whether the queue holds `maxsize` items or more (never, when unbounded): asyncio's `qsize() >= maxsize`.
+   */
   full(): boolean {
     return this.#maxsize > 0 && this._qsize() >= this.#maxsize;
   }
@@ -294,7 +305,10 @@ export class Queue<T> extends PrintsAsToString {
     }
   }
 
-  /** @returns A description like `<Queue maxsize=4 qsize=1 getters=2 tasks=3>`. */
+  /**
+   * Describes the queue for messages and `console.log`.
+   * @returns A description like `<Queue maxsize=4 qsize=1 getters=2 tasks=3>`.
+   */
   override toString(): string {
     let text = `<${this._name()} maxsize=${this.#maxsize} qsize=${this._qsize()}`;
     if (this.#getters.size > 0) text += ` getters=${this.#getters.size}`;

@@ -52,6 +52,8 @@ export class Semaphore extends PrintsAsToString {
   #waiters: Waiters = new Waiters(this, "acquire()", () => this.#value++);
 
   /**
+   * A semaphore with `value` free slots (asyncio's `Semaphore(value=1)`).
+   *
    * @param value The number of free slots (default 1).
    * @throws {TypeError} When `value` is not a number.
    * @throws {RangeError} When `value` is negative or not a whole number.
@@ -63,8 +65,9 @@ export class Semaphore extends PrintsAsToString {
   }
 
   /**
+   * Like asyncio's `Semaphore.locked()` (3.12+).
    * @returns Whether `acquire()` would wait: no free slot, or someone is
-   *   already queued (asyncio 3.12+).
+   *   already queued.
    */
   locked(): boolean {
     return this.#value === 0 || this.#waiters.size > 0;
@@ -121,12 +124,15 @@ export class Semaphore extends PrintsAsToString {
     return trackUndriven(holding(this, body, "Semaphore.hold()"), "Semaphore.hold()");
   }
 
-  /** @returns A description like `<Semaphore unlocked value=2>` or `<Semaphore locked waiters=1>`. */
   /** @internal The kind its waits are labelled with (`Semaphore#1`). */
   _waitKind(): string {
     return "Semaphore";
   }
 
+  /**
+   * Describes the semaphore for messages and `console.log`.
+   * @returns A description like `<Semaphore unlocked value=2>` or `<Semaphore locked waiters=1>`.
+   */
   override toString(): string {
     return this._describe("Semaphore");
   }
@@ -169,6 +175,9 @@ export class BoundedSemaphore extends Semaphore {
   #bound: number;
 
   /**
+   * A semaphore with `value` slots whose `release()` throws rather than free
+   * more than `value` (asyncio's `BoundedSemaphore(value=1)`).
+   *
    * @param value The number of slots, and the most there can be free (default 1).
    * @throws {TypeError} When `value` is not a number.
    * @throws {RangeError} When `value` is negative or not a whole number.
@@ -193,12 +202,15 @@ export class BoundedSemaphore extends Semaphore {
     super.release();
   }
 
-  /** @returns A description like `<BoundedSemaphore unlocked value=1>`. */
   /** @internal The kind its waits are labelled with (`BoundedSemaphore#1`). */
   override _waitKind(): string {
     return "BoundedSemaphore";
   }
 
+  /**
+   * Describes the semaphore for messages and `console.log`.
+   * @returns A description like `<BoundedSemaphore unlocked value=1>`.
+   */
   override toString(): string {
     return this._describe("BoundedSemaphore");
   }

@@ -15,6 +15,9 @@ import { LabelledFuture } from "./wait_label.ts";
 import type { Coro } from "./yield_protocol.ts";
 
 /**
+ * Turns an awaitable into a future (asyncio's `ensure_future()`): whatever
+ * it was, the result has done-callbacks, `cancel()` and `result()`.
+ *
  * @param awaitable A Future or Task (returned as is), a coroutine (wrapped
  *   in a new Task) or a Promise (wrapped in a Future that settles with it).
  * @param loop The loop to use (default: the running loop).

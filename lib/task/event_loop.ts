@@ -101,8 +101,12 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
   #signalHandlers: Map<SignalName, SignalWatch> | null = null;
 
   /**
+   * A loop that runs tasks, not running yet (asyncio's `new_event_loop()`);
+   * `run()` makes and closes one for you.
+   *
    * @param options Clock, idle adapter, debug mode, seeded schedule, deadlock detection.
-   * @throws {TypeError} For an unknown clock, a malformed adapter or bad schedule options.
+   * @throws {TypeError} For an unknown clock, a malformed adapter, or a seed or shuffle mode of the wrong type.
+   * @throws {RangeError} For a seed that is not a safe integer or an unknown shuffle mode.
    */
   constructor(options?: EventLoopOptions) {
     super(options);
@@ -126,9 +130,12 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
   }
 
   /**
+   * Makes a future on this loop (asyncio's `loop.create_future()`): the way
+   * to make one outside a running loop, where `new Future()` has no loop to take.
+   *
    * @returns A new pending future bound to this loop.
    *
-   * @example
+   * @example A new future is pending
    * ```ts
    * import { assertEquals } from "@std/assert";
    * import { EventLoop } from "yieldio";
@@ -176,7 +183,10 @@ export class EventLoop extends BaseEventLoop<Task<unknown>> {
     this.#taskFactory = factory;
   }
 
-  /** @returns The task factory, or null for the default. */
+  /**
+   * Like asyncio's `loop.get_task_factory()`.
+   * @returns The factory set by {@linkcode setTaskFactory}, or null for the default (`new Task(...)`).
+   */
   getTaskFactory(): TaskFactory | null {
     return this.#taskFactory;
   }

@@ -87,6 +87,9 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: ReadyFn | Waiter | unknown[] | null = null;
 
   /**
+   * A pending future (asyncio's `Future(loop=...)`); `loop.createFuture()`
+   * is the way to make one outside a running loop.
+   *
    * @param options The loop to belong to (default: the running loop).
    * @throws {InvalidStateError} Without a loop option and with no running loop.
    */
@@ -94,22 +97,34 @@ export class Future<T> implements PromiseLike<T> {
     this.#loop = options?.loop ?? _getRunningLoop("new Future()");
   }
 
-  /** @returns The loop this future belongs to. */
+  /**
+   * Like asyncio's `Future.get_loop()`.
+   * @returns The loop this future belongs to: its callbacks and waiters run there.
+   */
   getLoop(): EventLoop {
     return this.#loop;
   }
 
-  /** @returns Whether the future is finished or cancelled. */
+  /**
+   * Like asyncio's `Future.done()`.
+   * @returns Whether the future is finished (with a result or an exception) or cancelled.
+   */
   done(): boolean {
     return this.#state !== PENDING;
   }
 
-  /** @returns Whether the future was cancelled. */
+  /**
+   * Like asyncio's `Future.cancelled()`.
+   * @returns Whether the future was cancelled.
+   */
   cancelled(): boolean {
     return this.#state === CANCELLED;
   }
 
   /**
+   * Reads the outcome of a done future (asyncio's `Future.result()`); in a
+   * coroutine, `yield* future` waits for it instead.
+   *
    * @returns The result.
    * @throws The future's exception, if it finished with one.
    * @throws {CancelledError} When the future was cancelled.
@@ -131,6 +146,10 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   /**
+   * Reads the exception of a done future without raising it (asyncio's
+   * `Future.exception()`); it then counts as retrieved, so the loop does not
+   * report it as never retrieved.
+   *
    * @returns The exception the future finished with, or `null` when it
    *   finished with a result.
    * @throws {CancelledError} When the future was cancelled.
@@ -329,12 +348,15 @@ export class Future<T> implements PromiseLike<T> {
     if (this.#state === UNSEEN_EXCEPTION) Future.#markSeen(this);
   }
 
-  /** @returns `"pending"`, `"finished"` or `"cancelled"`. */
+  /** The state, as asyncio names it: `"pending"`, `"finished"` (a result or an exception) or `"cancelled"`. */
   get state(): "pending" | "finished" | "cancelled" {
     return STATE_NAMES[this.#state];
   }
 
-  /** @returns A description like `<Future finished result=42>`. */
+  /**
+   * Describes the future for messages and `console.log`.
+   * @returns A description like `<Future finished result=42>`.
+   */
   toString(): string {
     return `<Future ${this._describeState()}>`; // not constructor.name: minifiers rename classes
   }

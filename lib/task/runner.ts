@@ -109,6 +109,9 @@ export class Runner {
   #interruptedBy: SignalName | null = null;
 
   /**
+   * A runner with no loop yet (asyncio's `Runner(...)`): its first `run()`
+   * or `getLoop()` makes one.
+   *
    * @param options Those of the loop it makes (or a `loopFactory`), and signal handling.
    * @throws {TypeError} When `options` is not an object, or names a signal it cannot handle.
    */
@@ -127,8 +130,10 @@ export class Runner {
   }
 
   /**
+   * Like asyncio's `Runner.get_loop()`: every `run()` of this runner uses the same loop.
    * @returns The runner's loop, made now if no run made it yet.
    * @throws {InvalidStateError} When the runner is closed.
+   * @throws {TypeError} When `loopFactory` returns something other than an `EventLoop`.
    */
   getLoop(): EventLoop {
     if (this.#closed) throw new InvalidStateError("this Runner is closed");

@@ -28,6 +28,9 @@ export function _getRunningLoop(caller: string): EventLoop {
 }
 
 /**
+ * The loop running on this thread (asyncio's `get_running_loop()`): the one
+ * whose task or callback calls it.
+ *
  * @returns The loop running on this thread.
  * @throws {InvalidStateError} When no loop is running.
  *
@@ -45,6 +48,8 @@ export function getRunningLoop(): EventLoop {
 }
 
 /**
+ * The task running now (asyncio's `current_task()`).
+ *
  * @returns The task whose step is running now, or `null` in a plain callback.
  * @throws {InvalidStateError} When no loop is running.
  *
@@ -63,8 +68,12 @@ export function currentTask(): Task<unknown> | null {
 }
 
 /**
+ * The tasks not done yet (asyncio's `all_tasks()`), as a new set the caller
+ * may keep.
+ *
  * @param loop The loop to look at (default: the running loop).
  * @returns The loop's tasks that are not done yet.
+ * @throws {InvalidStateError} Without `loop`, when no loop is running.
  *
  * @example Counting pending tasks
  * ```ts

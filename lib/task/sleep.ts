@@ -26,7 +26,8 @@ const NEW = 0, ARMED = 1, FIRED = 2, CANCELLED = 3, FINISHED = 4, DISARMED = 5;
 type State = typeof NEW | typeof ARMED | typeof FIRED | typeof CANCELLED | typeof FINISHED | typeof DISARMED;
 
 /**
- * Suspends the calling task for `ms` milliseconds, then returns `value`.
+ * Suspends the calling task for `ms` milliseconds, then returns `value`
+ * (`undefined` when none is given; asyncio's `sleep(delay, result)`).
  * `sleep(0)` (or any delay ≤ 0) gives up exactly one loop iteration.
  * Cancelling the task cancels the sleep and raises `CancelledError` at the
  * `yield*`.
@@ -52,6 +53,15 @@ type State = typeof NEW | typeof ARMED | typeof FIRED | typeof CANCELLED | typeo
  * ```
  */
 export function sleep(ms: number): Coro<undefined>;
+/**
+ * Suspends the calling task for `ms` milliseconds, then returns `value`.
+ *
+ * @param ms The delay in ms; negative counts as 0, `Infinity` sleeps until cancelled.
+ * @param value What the `yield*` returns.
+ * @returns A coroutine.
+ * @throws {TypeError} When `ms` is not a number.
+ * @throws {RangeError} When `ms` is NaN.
+ */
 export function sleep<T>(ms: number, value: T): Coro<T>;
 export function sleep<T>(ms: number, value?: T): Coro<T | undefined> {
   if (typeof ms !== "number") throw new TypeError(`sleep expects a delay in ms, got ${describeValue(ms)}`);

@@ -20,28 +20,13 @@
 import { describeThrown, describeValue, safeLabel, safeString } from "../_describe.ts";
 import { isInstance } from "../_is_instance.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
-import {
-  Context,
-  type ContextHolder,
-  type ContextVars,
-  currentVars,
-  enterContext,
-  leaveContext,
-} from "../loop/context.ts";
+import { Context, type ContextVars, currentVars, enterContext, leaveContext } from "../loop/context.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 import { checkCoroutine } from "./coroutine.ts";
 import { _getRunningLoop } from "./running_loop.ts";
 import { _debugTask, _taskCreatedAt, _unwrapCoro } from "./task_debug.ts";
-import {
-  AWAIT_DONE,
-  AWAIT_FUTURE,
-  AWAIT_TIMER,
-  badYieldMessage,
-  type Coro,
-  type SleepingTask,
-  type TimerWait,
-} from "./yield_protocol.ts";
+import { AWAIT_DONE, AWAIT_FUTURE, AWAIT_TIMER, badYieldMessage, type Coro, type TimerWait } from "./yield_protocol.ts";
 
 /** Options for a new {@linkcode Task}. */
 export interface TaskOptions {
@@ -181,7 +166,7 @@ const SWALLOWED_AFTER_WAITS = 3;
  * assertEquals(value, "done");
  * ```
  */
-export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
+export class Task<T> extends Future<T> {
   #coro: Coro<T>;
   /**
    * @internal The task's own context: a copy of the one current at its
@@ -339,7 +324,11 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     this._wakeSoon();
   }
 
-  /** @returns How many cancellation requests are pending (asyncio 3.11+). */
+  /**
+   * Like asyncio's `Task.cancelling()` (3.11+): `cancel()` adds a request,
+   * {@linkcode uncancel} withdraws one.
+   * @returns How many cancellation requests are pending.
+   */
   cancelling(): number {
     return requests(this.#cancel);
   }
@@ -357,7 +346,10 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     return left;
   }
 
-  /** @returns The task's name. */
+  /**
+   * Like asyncio's `Task.get_name()`.
+   * @returns The name given at creation or by {@linkcode setName}, else `Task-<n>`.
+   */
   getName(): string {
     return Task.#extras(this)?.name ?? `Task-${this._number()}`;
   }
@@ -373,22 +365,30 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
     return typeof meta === "number" ? meta : meta.number;
   }
 
-  /** @param name The new name (converted to a string). */
+  /**
+   * Renames the task (asyncio's `Task.set_name()`); printed tasks and task
+   * trees show the new name.
+   *
+   * @param name The new name (converted to a string).
+   */
   setName(name: string): void {
     Task.#extrasOf(this).name = safeString(name);
   }
 
   /**
-   * @returns The context the task's steps run in (asyncio 3.12's
-   *   `get_context()`): what they set is there, and what is set there before
-   *   a step (with `run()`) the step sees.
+   * Like asyncio's `Task.get_context()` (3.12+).
+   * @returns The context the task's steps run in: what they set is there,
+   *   and what is set there before a step (with `run()`) the step sees.
    */
   getContext(): Context {
     const extras = Task.#extrasOf(this);
     return extras.context ??= new Context(this._vars);
   }
 
-  /** @returns The coroutine the task drives. */
+  /**
+   * Like asyncio's `Task.get_coro()`.
+   * @returns The coroutine the task drives, as it was given to the task.
+   */
   getCoro(): Coro<T> {
     return _unwrapCoro(this.#coro);
   }
@@ -677,10 +677,12 @@ export class Task<T> extends Future<T> implements SleepingTask, ContextHolder {
   }
 
   /**
+   * Describes the task for messages and `console.log`. What the task waits
+   * on is printed one level deep (a task it awaits by state and name only),
+   * so an await cycle or a chain thousands long never recurses (asyncio's
+   * `reprlib.recursive_repr` plays the same part).
+   *
    * @returns A description like `<Task pending name=Task-3 waiting=<Future pending>>`.
-   * What the task waits on is printed one level deep (a task it awaits by
-   * state and name only), so an await cycle or a chain thousands long never
-   * recurses (asyncio's `reprlib.recursive_repr` plays the same part).
    */
   override toString(): string {
     const on = this.#waitingOn;

@@ -41,7 +41,12 @@ export interface WaitOwner {
   _waitKind(): string;
 }
 
-/** An owner that adds to its waiters' label what a waiter would want to know, e.g. who holds a lock. */
+/**
+ * An owner that adds to its waiters' label what a waiter would want to know,
+ * e.g. who holds a lock. `Lock` fits by shape, with no `implements` clause,
+ * so that no public class names this internal type; `tests/types/roles.test.ts`
+ * holds it to it.
+ */
 export interface WaitDetail {
   /** @internal A few words, or null for nothing to add. */
   _waitDetail(): string | null;

@@ -53,7 +53,11 @@ export interface TimerWait {
   cancel(message?: string): boolean;
 }
 
-/** The part of a Task a timer needs. */
+/**
+ * The part of a Task a timer needs. `Task` fits by shape, with no
+ * `implements` clause, so that no public class names this internal type;
+ * `tests/types/roles.test.ts` holds it to it.
+ */
 export interface SleepingTask {
   /** @internal Schedules the task's next step for the next iteration. */
   _wakeSoon(): void;

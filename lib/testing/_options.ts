@@ -16,6 +16,8 @@ export const SHUFFLE_MODES: readonly ShuffleMode[] = ["timers", "tasks", "all"];
 /**
  * Which entry ran the failing program; it decides the replay call a message
  * shows, since `exploreSeeds` passes the seed to `main` and `runTest` does not.
+ * Spelled out again in the public `ScheduleInfo.runBy`, as a public type may
+ * not name this private one (deno doc --lint): change both together.
  */
 export type RunBy = "runTest" | "exploreSeeds";
 

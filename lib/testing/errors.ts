@@ -10,7 +10,7 @@
 
 import { describeThrown } from "../_describe.ts";
 import type { ShuffleMode } from "../loop/schedule.ts";
-import { describeSchedule, replayHint, type RunBy } from "./_options.ts";
+import { describeSchedule, replayHint } from "./_options.ts";
 
 /** What {@linkcode SanitizerError} found left behind. */
 export interface Leak {
@@ -34,7 +34,7 @@ export interface ScheduleInfo {
   /** What that schedule permuted (default `"all"` when there is a seed). */
   shuffle?: ShuffleMode | null;
   /** `"exploreSeeds"` when a sweep ran it: the replay then calls `main(seed)` (default `"runTest"`). */
-  runBy?: RunBy;
+  runBy?: "runTest" | "exploreSeeds";
 }
 
 /** Options for {@linkcode SanitizerError}. */
@@ -89,6 +89,9 @@ export class SanitizerError extends Error {
   readonly shuffle: ShuffleMode | null;
 
   /**
+   * The error for a test that left `leaks` behind; the message lists them,
+   * with the replay call when the run was seeded.
+   *
    * @param leaks What was left behind (at least one).
    * @param options The run's seeded schedule, if any, who ran it, and `cause`.
    */
@@ -130,6 +133,9 @@ export class SeededError extends Error {
   readonly reports: readonly Leak[];
 
   /**
+   * The error for a seeded run that failed with `cause`; the message names
+   * the seed and the call that replays it.
+   *
    * @param cause What the program threw.
    * @param options The seed (required), what it permuted, who ran it, reports.
    */
@@ -183,6 +189,9 @@ export class TimeLimitError extends Error {
   readonly reports: readonly Leak[];
 
   /**
+   * The error for a run that reached its `maxTime` or `maxSteps` bound; the
+   * message says which, and shows the task tree.
+   *
    * @param options The bound, where the clock stood, the task tree, the seeded schedule, reports.
    */
   constructor(options: TimeLimitErrorOptions) {
@@ -223,6 +232,8 @@ export class TimeLimitError extends Error {
  */
 export class CheckpointError extends Error {
   /**
+   * The error for a body that yielded to the loop when it should not have, or the other way round.
+   *
    * @param message What the body did, against what was expected.
    * @param options `cause`, as for `Error` (what the body threw, if anything).
    */

@@ -101,7 +101,10 @@ export class Sequencer {
     for (const point of this.#points.values()) if (!point.done()) point.setResult(undefined);
   }
 
-  /** @returns A description like `<Sequencer used=3>` or `<Sequencer broken used=2>`. */
+  /**
+   * Describes the sequencer for messages and `console.log`.
+   * @returns A description like `<Sequencer used=3>` or `<Sequencer broken used=2>`.
+   */
   toString(): string {
     return `<Sequencer${this.#broken ? " broken" : ""} used=${this.#claimed.size}>`;
   }

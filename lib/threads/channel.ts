@@ -36,9 +36,18 @@ declare const TYPES: unique symbol;
 
 /** One end of a channel, not yet opened: plain data to keep or send to a worker. */
 export interface ChannelEnd<S, R> {
-  readonly kind: typeof CHANNEL_END_KIND;
+  /** Marks the object as a channel end, even in a copy of yieldio bundled elsewhere (plain data, no class). */
+  readonly kind: "yieldio.channel-end";
+  /** The end's half of a `MessageChannel`; sending the end to a worker transfers it. */
   readonly port: MessagePort;
-  /** Types only: what this end sends and receives. */
+  /**
+   * Types only: what this end sends and receives, so ends of different types
+   * do not mix. Never present at run time, and `@ignore`d: nothing to read in
+   * the reference, while the npm declarations keep it (a tag for internal
+   * members would make tsc's `stripInternal` drop it).
+   *
+   * @ignore
+   */
   readonly [TYPES]?: [S, R];
 }
 
@@ -220,6 +229,8 @@ export class Channel<S, R> extends PrintsAsToString {
   }
 
   /**
+   * Takes the next value without waiting (like `Queue.getNowait()`).
+   *
    * @returns The next value, if one has arrived.
    * @throws {QueueEmpty} When none has (and the channel is open).
    * @throws {QueueShutDown} When none has and the channel is closed.
@@ -237,17 +248,27 @@ export class Channel<S, R> extends PrintsAsToString {
     return value;
   }
 
-  /** @returns How many values have arrived and not been taken. */
+  /**
+   * Like `Queue.qsize()`, for what this end receives.
+   * @returns How many values have arrived and not been taken.
+   */
   qsize(): number {
     return this.#items.length - this.#head;
   }
 
-  /** @returns Whether no value is waiting to be taken. */
+  /**
+   * Like `Queue.empty()`: when true, `getNowait()` throws.
+   * @returns Whether no value is waiting to be taken.
+   */
   empty(): boolean {
     return this.qsize() === 0;
   }
 
-  /** @returns Whether either end was closed. */
+  /**
+   * Whether the channel is closed: then `putNowait()` and `put()` raise
+   * `QueueShutDown`, and `get()` does once what arrived is taken.
+   * @returns Whether either end was closed.
+   */
   isClosed(): boolean {
     return this.#closedHere || this.#closedThere;
   }
@@ -257,12 +278,15 @@ export class Channel<S, R> extends PrintsAsToString {
     this.#shutDown(true);
   }
 
-  /** @returns A description like `<Channel open mode=host items=0 getters=1>`. */
   /** @internal The kind its waits are labelled with (`Channel#1`). */
   _waitKind(): string {
     return "Channel";
   }
 
+  /**
+   * Describes the channel end for messages and `console.log`.
+   * @returns A description like `<Channel open mode=host items=0 getters=1>`.
+   */
   override toString(): string {
     return `<Channel ${
       this.isClosed() ? "closed" : "open"

@@ -20,7 +20,14 @@ export interface WorkerFunction<A extends unknown[] = unknown[], R = unknown> {
   readonly module: string;
   /** The export's name. */
   readonly name: string;
-  /** Types only; never present at run time. */
+  /**
+   * Types only: the function's signature, so `toThread` checks arguments and
+   * result. Never present at run time, and `@ignore`d: nothing to read in the
+   * reference, while the npm declarations keep it (a tag for internal
+   * members would make tsc's `stripInternal` drop it).
+   *
+   * @ignore
+   */
   readonly [SIGNATURE]?: (...args: A) => R;
 }
 

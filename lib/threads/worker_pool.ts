@@ -180,7 +180,10 @@ export class WorkerPool extends PrintsAsToString {
     return job.future as Future<R>;
   }
 
-  /** @returns What the pool is doing now. */
+  /**
+   * A snapshot of the pool's load, for monitoring and tests.
+   * @returns What the pool is doing now: its size, workers started, busy workers and queued jobs.
+   */
   stats(): WorkerPoolStats {
     let busy = 0;
     for (const slot of this.#slots) if (slot.job !== null) busy++;
@@ -189,7 +192,10 @@ export class WorkerPool extends PrintsAsToString {
     return { size: this.#size, workers: this.#slots.size, busy, queued };
   }
 
-  /** @returns Whether the pool was closed (or its loop). */
+  /**
+   * Whether the pool takes no more jobs: then `submit()` throws `InvalidStateError`.
+   * @returns Whether the pool was closed (or its loop).
+   */
   isClosed(): boolean {
     return this.#closed || this.#loop.isClosed();
   }
@@ -204,7 +210,10 @@ export class WorkerPool extends PrintsAsToString {
     this.#shutDown(true);
   }
 
-  /** @returns A description like `<WorkerPool size=2 workers=1 busy=1 queued=0>`. */
+  /**
+   * Describes the pool for messages and `console.log`.
+   * @returns A description like `<WorkerPool size=2 workers=1 busy=1 queued=0>`.
+   */
   override toString(): string {
     const { size, workers, busy, queued } = this.stats();
     return `<WorkerPool${

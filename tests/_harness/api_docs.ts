@@ -18,7 +18,9 @@
  *   (copied from X's page, its links kept working) and linking to X's page. An
  *   ancestor that no entry exports (`BaseEventLoop`) gets its page from deno
  *   doc run on its file, added beside the others with a note that it is not
- *   exported; built-in ancestors (`Error`) end the chain.
+ *   exported; built-in ancestors (`Error`) end the chain, and so does an
+ *   ancestor marked `@ignore` (`PrintsAsToString`, whose members are all
+ *   `@internal`), which deno doc leaves out.
  *
  * Source links point at the checkout (`file://`), as deno doc's do.
  *
@@ -157,6 +159,12 @@ export function importedNames(source: string): Map<string, [string, string]> {
   return names;
 }
 
+/** @returns Whether `source` declares class `name` under a JSDoc comment that has an `@ignore` tag. */
+export function declaresIgnoredClass(source: string, name: string): boolean {
+  const declaration = new RegExp(String.raw`/\*\*((?:(?!\*/)[^])*)\*/\s*export\s+(?:abstract\s+)?class\s+${name}\b`);
+  return /@ignore\b/.test(declaration.exec(source)?.[1] ?? "");
+}
+
 /** Resolves `extends` names to the classes they mean, reading each declaring file's doc once. */
 class Ancestry {
   readonly #stage: string;
@@ -176,7 +184,10 @@ class Ancestry {
     return symbols;
   }
 
-  /** @returns The class `name` means in `file`, or null for a global (a built-in such as `Error`). */
+  /**
+   * @returns The class `name` means in `file`, or null for a global (a
+   *   built-in such as `Error`) or a class deno doc ignores (`@ignore`).
+   */
   async resolve(name: string, file: string): Promise<ClassRef | null> {
     const local = (await this.#symbols(file)).find((s) => s.name === name);
     const declaration = local?.declarations.find((d) => d.kind === "class");
@@ -190,6 +201,9 @@ class Ancestry {
     const target = new URL(specifier, file).href;
     const symbol = (await this.#symbols(target)).find((s) => s.name === exportedName);
     const found = symbol?.declarations.find((d) => d.kind === "class");
+    if (found?.def === undefined && declaresIgnoredClass(await Deno.readTextFile(new URL(target)), exportedName)) {
+      return null;
+    }
     if (found?.def === undefined) throw new Error(`cannot find class ${exportedName} in ${target} (from ${file})`);
     return { name: exportedName, file: found.location.filename, def: found.def };
   }

@@ -2,8 +2,9 @@
  * `deno task test` (and `npm test`): the whole suite, in the order that fails
  * fastest and most readably, stopping at the first stage that fails:
  *
- *   1. check     `deno task check`: fmt --check, lint, type check, doc tests, `deno publish --dry-run`
- *                (publish_check.ts) and the API reference (api_docs.ts, dist/docs/)
+ *   1. check     `deno task check`: fmt --check, lint, `deno doc --lint` of every entry (doc_lint.ts),
+ *                type check, doc tests, `deno publish --dry-run` (publish_check.ts) and the API reference
+ *                (api_docs.ts, dist/docs/)
  *   2. deno      `deno test -A --v8-flags=--expose-gc tests/`
  *   3. timers    `deno task test:timers`: the Deno suite again with equal-deadline timers in a seeded order,
  *                which asyncio leaves undefined — no code or test may lean on it
@@ -52,7 +53,7 @@ async function denoChild(args: string[], counting: string): Promise<StageResult>
 const STAGES: Stage[] = [
   {
     name: "check",
-    what: "deno task check (fmt --check, lint, type check, doc tests, publish dry run, API reference)",
+    what: "deno task check (fmt --check, lint, doc lint, type check, doc tests, publish dry run, API reference)",
     run: () => denoChild(["task", "check"], "doc tests"),
   },
   {

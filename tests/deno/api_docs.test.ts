@@ -5,7 +5,7 @@
 // no member marked @internal, and no page may exist for an @internal member.
 import { assert, assertEquals } from "@std/assert";
 import ts from "typescript";
-import { buildApiDocs } from "../_harness/api_docs.ts";
+import { buildApiDocs, declaresIgnoredClass } from "../_harness/api_docs.ts";
 import { readPackageInfo } from "../_harness/_package.ts";
 import { ROOT } from "../_harness/_repo.ts";
 
@@ -116,4 +116,15 @@ Deno.test("the API reference shows every public member of every exported class, 
   } finally {
     await Deno.remove(out, { recursive: true });
   }
+});
+
+Deno.test("an ancestor marked @ignore ends a class's chain: only the JSDoc right above the class counts", () => {
+  const source = `/** A base. */\nexport class Shown {}\n/**\n * Hidden.\n * @ignore\n */\nexport class Hidden {}\n` +
+    `/** @ignore */\nconst x = 1;\n/** Plain. */\nexport class Plain {}\n`;
+  assertEquals(["Shown", "Hidden", "Plain", "Missing"].map((name) => declaresIgnoredClass(source, name)), [
+    false,
+    true,
+    false,
+    false,
+  ]);
 });

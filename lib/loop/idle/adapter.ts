@@ -24,6 +24,7 @@ export const MAX_WAIT_MS = 24 * 60 * 60 * 1000;
 
 /** An adapter that waits by returning to the host's own event loop. */
 export interface HostIdleAdapter {
+  /** Which drivers may use it: `"host"` adapters serve `run`, `runForever` and `runUntilComplete`. */
   readonly kind: "host";
   /**
    * Arranges one call of `resume`, replacing any earlier arrangement:
@@ -40,6 +41,7 @@ export interface HostIdleAdapter {
 
 /** An adapter that waits by blocking the thread (`Atomics.wait`). */
 export interface BlockingIdleAdapter {
+  /** Which drivers may use it: `"blocking"` adapters serve `runSync` and the other `…Sync` drivers. */
   readonly kind: "blocking";
   /**
    * Reads the wake-up counter. The loop calls it *before* its last look for

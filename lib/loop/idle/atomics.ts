@@ -62,10 +62,14 @@ export function blockingRefusal(): string | null {
  * ```
  */
 export class AtomicsIdle implements BlockingIdleAdapter {
+  /** A blocking adapter: for `runSync` and the other `…Sync` drivers. */
   readonly kind = "blocking";
   #cell: Int32Array;
 
   /**
+   * An adapter that blocks on `cell`: whoever holds the cell can wake it
+   * (see {@linkcode wakeHandle}).
+   *
    * @param cell The shared cell to wait on (default: a new one).
    * @throws {CannotBlockError} On a thread that may not block.
    */
@@ -93,7 +97,10 @@ export class AtomicsIdle implements BlockingIdleAdapter {
     Atomics.notify(this.#cell, 0);
   }
 
-  /** @returns The cell for other threads, or null where shared memory cannot be posted (no isolation). */
+  /**
+   * What another thread needs to wake this adapter (`BlockingIdleAdapter.wakeHandle`).
+   * @returns The cell for other threads, or null where shared memory cannot be posted (no isolation).
+   */
   wakeHandle(): WakeHandle | null {
     // Shared WebAssembly memory stands in where the constructor is hidden, but
     // such a page may not post it to a worker either.

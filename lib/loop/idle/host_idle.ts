@@ -37,8 +37,28 @@ const NONE = 0, POSTED = 1, TIMER = 2, WAKE_ONLY = 3;
 const MAX_MICROTASK_WAKES = 64;
 type Armed = typeof NONE | typeof POSTED | typeof TIMER | typeof WAKE_ONLY;
 
-/** Deadlines via `setTimeout`, ready-now via a {@linkcode MacrotaskPoster}. */
+/**
+ * What the host adapters `MessageChannelIdle`, `SetImmediateIdle` and
+ * `SetTimeoutIdle` are: deadlines via `setTimeout`, ready-now via a
+ * macrotask primitive each of them picks. Exported as a type only, because
+ * their members are its members; to wait on another host, make one of the
+ * three or implement `HostIdleAdapter`.
+ *
+ * @example A wait with no deadline ends only when woken
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type HostIdle, SetTimeoutIdle } from "yieldio";
+ * const idle: HostIdle = new SetTimeoutIdle();
+ * const resumed = await new Promise<string>((resolve) => {
+ *   idle.schedule(null, () => resolve("woken")); // null: no timer is armed
+ *   idle.wake();
+ * });
+ * assertEquals(resumed, "woken");
+ * idle.close();
+ * ```
+ */
 export class HostIdle implements HostIdleAdapter {
+  /** A host adapter: for `run`, `runForever` and `runUntilComplete`. */
   readonly kind = "host";
   #poster: MacrotaskPoster;
   #postInFlight = false;
@@ -52,6 +72,8 @@ export class HostIdle implements HostIdleAdapter {
   #microtaskWakes = 0;
 
   /**
+   * @internal Made by the three subclasses only, each with its own poster.
+   *
    * @param makePoster Builds the ready-now primitive around the callback it must call.
    * @param hopAfterTimer When it returns true, a fired deadline timer resumes
    *   through one ready-now post instead of directly, so the next timer is
@@ -62,6 +84,11 @@ export class HostIdle implements HostIdleAdapter {
     this.#hopAfterTimer = hopAfterTimer;
   }
 
+  /**
+   * Arranges one call of `resume`, replacing any earlier arrangement
+   * (`HostIdleAdapter.schedule`): `timeoutMs <= 0` through a ready-now post,
+   * a later deadline through `setTimeout`, `null` through {@linkcode wake} only.
+   */
   schedule(timeoutMs: number | null, resume: () => void): void {
     this.#clearTimer();
     this.#resume = resume;
@@ -76,6 +103,13 @@ export class HostIdle implements HostIdleAdapter {
     }
   }
 
+  /**
+   * Makes a pending timer or `null` wait fire now, through a microtask (so a
+   * host callback's wake-up costs no macrotask hop); after
+   * `MAX_MICROTASK_WAKES` (64) such wake-ups in a row the next one posts a
+   * macrotask, so timers and other host work get their turn. A no-op when
+   * nothing waits or a ready-now post is pending already.
+   */
   wake(): void {
     if (this.#armed !== TIMER && this.#armed !== WAKE_ONLY) return;
     this.#clearTimer();
@@ -85,6 +119,7 @@ export class HostIdle implements HostIdleAdapter {
     queueMicrotask(this.#onWakeMicrotask);
   }
 
+  /** Drops any arrangement and closes the ready-now primitive; idempotent. */
   close(): void {
     this.#clearTimer();
     this.#armed = NONE;
