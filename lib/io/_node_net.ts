@@ -64,6 +64,10 @@ export function _nodeConnection(loop: EventLoop, socket: Socket, limit: number |
       socket.end();
     },
     abort() {
+      // A reset while a shutdown (`end()`) is under way fails inside libuv
+      // (EINVAL) and leaves the handle open, which Node 20 then spins on at
+      // exit; the FIN is on its way, so a plain close is all that is left.
+      if (socket.writableEnded) return void socket.destroy();
       try {
         socket.resetAndDestroy(); // TCP only: pipes and TLS sockets throw, and are destroyed below
       } catch {
