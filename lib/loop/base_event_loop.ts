@@ -184,7 +184,11 @@ export class BaseEventLoop<T = unknown> {
   #releasers: Map<HostReleaser, number> | null = null;
   /** Invariant: true exactly while the host driver sleeps owing the host nothing and its releasers let go. */
   #released = false;
-  /** Invariant: null while no instrument is installed, so a task step pays one null check for them. */
+  /**
+   * @internal The installed instruments, read by the task layer's step.
+   * Invariant: null while no instrument is installed, so a task step pays one
+   * null check for them.
+   */
   _instruments: Instruments | null = null;
   /**
    * @internal The ready function of a task step, set by the task layer, so a

@@ -22,7 +22,7 @@
 
 import { describeValue } from "../_describe.ts";
 import { InvalidStateError } from "../errors.ts";
-import type { BaseEventLoop, HostReleaser } from "../loop/base_event_loop.ts";
+import type { HostReleaser } from "../loop/base_event_loop.ts";
 
 /** The signals a handler may be added for: those a program can catch on Linux and macOS. */
 export type SignalName =
@@ -195,7 +195,7 @@ export interface SignalWatch {
  * @returns The subscription, or null where this thread has no signals (browsers, workers).
  */
 export function watchSignal(
-  loop: Pick<BaseEventLoop, "_releaseWhileIdle">,
+  loop: { _releaseWhileIdle(releaser: HostReleaser, add: boolean): void },
   signal: SignalName,
   listener: () => void,
 ): SignalWatch | null {

@@ -18,6 +18,14 @@ export const NPM_NAME = "yieldio";
 export const DESCRIPTION = "Python's asyncio for every JavaScript runtime: an explicit event loop, futures, and " +
   "cancellable tasks that drive generator coroutines.";
 
+/**
+ * Entries that exist only for Deno, left out of the npm package: the lint
+ * plugin runs inside `deno lint` and its types are Deno's own `Deno.lint`
+ * namespace, which a Node TypeScript project does not have. Deno users load
+ * it from JSR or by URL.
+ */
+export const DENO_ONLY: ReadonlySet<string> = new Set(["./lint"]);
+
 /** One entry of the package: a key of deno.json's "exports". */
 export interface Entry {
   /** The export key: ".", "./testing". */
@@ -38,6 +46,8 @@ export interface PackageInfo {
   license: string;
   /** Every entry, in deno.json's order ("." first). */
   entries: Entry[];
+  /** The entries the npm package carries: all but {@linkcode DENO_ONLY}'s. */
+  npmEntries: Entry[];
 }
 
 interface DenoJson {
@@ -70,6 +80,7 @@ export function packageInfoFrom(text: string): PackageInfo {
     version: config.version as string,
     license: config.license as string,
     entries,
+    npmEntries: entries.filter((entry) => !DENO_ONLY.has(entry.subpath)),
   };
 }
 
@@ -90,7 +101,7 @@ export function withExtension(source: string, extension: string): string {
  */
 export function npmManifest(info: PackageInfo): Record<string, unknown> {
   const exports: Record<string, { types: string; import: string }> = {};
-  for (const entry of info.entries) {
+  for (const entry of info.npmEntries) {
     exports[entry.subpath] = {
       types: `./${withExtension(entry.source, ".d.ts")}`,
       import: `./${withExtension(entry.source, ".js")}`,
@@ -112,5 +123,7 @@ export function npmManifest(info: PackageInfo): Record<string, unknown> {
 
 /** @returns An import map's "imports" sending each entry's bare name to its npm module under `base` ("/npm/"). */
 export function npmImportMap(info: PackageInfo, base: string): Record<string, string> {
-  return Object.fromEntries(info.entries.map((entry) => [entry.specifier, base + withExtension(entry.source, ".js")]));
+  return Object.fromEntries(
+    info.npmEntries.map((entry) => [entry.specifier, base + withExtension(entry.source, ".js")]),
+  );
 }

@@ -33,8 +33,8 @@ export interface NpmCheck {
 
 /** The program the scratch project compiles, with one import per entry (`entries`, as `entry0`, `entry1`, …). */
 export function consumerProgram(info: PackageInfo): string {
-  const imports = info.entries.map((entry, i) => `import * as entry${i} from "${entry.specifier}";`);
-  const table = info.entries.map((entry, i) => `  "${entry.specifier}": entry${i},`);
+  const imports = info.npmEntries.map((entry, i) => `import * as entry${i} from "${entry.specifier}";`);
+  const table = info.npmEntries.map((entry, i) => `  "${entry.specifier}": entry${i},`);
   return `// Compiled by tsc --strict against the installed package, then run by Node.
 import { CancelledError, type Coro, createTask, EventLoop, getRunningLoop, run, sleep, Task } from "yieldio";
 import { runTest } from "yieldio/testing";
@@ -118,7 +118,7 @@ function manifestProblems(manifest: Record<string, unknown>, info: PackageInfo):
   }
   const exports = (manifest.exports ?? {}) as Record<string, Record<string, unknown>>;
   const keys = Object.keys(exports);
-  const expected = info.entries.map((entry) => entry.subpath);
+  const expected = info.npmEntries.map((entry) => entry.subpath);
   if (JSON.stringify(keys) !== JSON.stringify(expected)) {
     problems.push(`exports ${keys.join(", ")}; deno.json has ${expected.join(", ")}`);
   }
@@ -160,7 +160,7 @@ export async function checkNpmPackage(): Promise<NpmCheck[]> {
     const installed = `${dir}/node_modules/${NPM_NAME}/`;
     const manifest = JSON.parse(await Deno.readTextFile(`${installed}package.json`)) as Record<string, unknown>;
     add(
-      `the installed package.json: ${NPM_NAME}@${info.version}, ES modules, ${info.entries.length} typed exports, ` +
+      `the installed package.json: ${NPM_NAME}@${info.version}, ES modules, ${info.npmEntries.length} typed exports, ` +
         "no dependencies",
       manifestProblems(manifest, info),
     );
@@ -193,7 +193,7 @@ export async function checkNpmPackage(): Promise<NpmCheck[]> {
       "yieldio/testing shares the core: one loop, one Task class, one CancelledError",
       same(seen.onKit, [true, true, true, "slept"]) ? [] : [`got ${JSON.stringify(seen.onKit)}`],
     );
-    for (const entry of info.entries) {
+    for (const entry of info.npmEntries) {
       const count = seen.exported?.[entry.specifier] ?? 0;
       add(`import * from "${entry.specifier}" in Node gives its exports (${count})`, count > 0 ? [] : ["none"]);
     }

@@ -2,6 +2,9 @@
  * The npm package, dist/npm/, and its tarball, made from the same sources as
  * everything else:
  *
+ * Every entry of deno.json's "exports" but the Deno-only ones (`DENO_ONLY`:
+ * the `deno lint` plugin, whose types are Deno's own namespace):
+ *
  * - JavaScript: esbuild, one ES2022 module per source file (each relative
  *   `./x.ts` import rewritten to `./x.js`), the files every entry reaches.
  *   One module per file means every entry imports the same modules: the
@@ -168,8 +171,8 @@ export async function buildNpmPackage(info: PackageInfo, dist: string): Promise<
   const t0 = performance.now();
   const ms = { js: 0, dts: 0, pack: 0 };
   const [sources] = await Promise.all([
-    buildJavaScript(info.entries, dir).finally(() => ms.js = performance.now() - t0),
-    buildDeclarations(info.entries, dir).finally(() => ms.dts = performance.now() - t0),
+    buildJavaScript(info.npmEntries, dir).finally(() => ms.js = performance.now() - t0),
+    buildDeclarations(info.npmEntries, dir).finally(() => ms.dts = performance.now() - t0),
   ]);
   const declarations = new Set(await filesUnder(dir, ".d.ts"));
   const untyped = sources.filter((source) => !declarations.has(withExtension(source, ".d.ts")));
