@@ -13,21 +13,13 @@
  * @module
  */
 
+import { unrefTimeout } from "../_unref_timeout.ts";
 import { formatTime } from "../loop/clock.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { Future } from "./future.ts";
 
 /** A stall is this long by default (ms): far beyond a slow step, short enough to see while waiting. */
 export const STALL_MS = 10_000;
-
-/** A host timer that lets the process exit: `Deno.unrefTimer` or Node's `unref()`. */
-function unrefTimeout(callback: () => void, ms: number): () => void {
-  const id = setTimeout(callback, ms);
-  const deno = (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno;
-  if (typeof deno?.unrefTimer === "function") deno.unrefTimer(id as unknown as number);
-  else (id as { unref?(): void }).unref?.();
-  return () => clearTimeout(id);
-}
 
 /**
  * Whether every pending task waits on a future (another task, a primitive),

@@ -181,6 +181,24 @@ for (const fail of [false, true]) {
   });
 }
 
+/** A SIGINT the moment run() returns, while its listener is still bound for the next run(), with nobody subscribed. */
+const RIGHT_AFTER_RUN = `
+import { run } from "MOD";
+await run(function* () {});
+console.log("ran");
+const host = globalThis as any;
+if (host.Deno) host.Deno.kill(host.Deno.pid, "SIGINT");
+else host.process.kill(host.process.pid, "SIGINT");
+setTimeout(() => console.log("still alive"), 5_000);
+`;
+
+Deno.test("a SIGINT right after run() returns, before its listener is let go, still ends the process", async () => {
+  for (const [runtime, outcome] of await inBoth(RIGHT_AFTER_RUN, [])) {
+    assertEquals(outcome.signal, "SIGINT", `${runtime} exited with ${outcome.code}; printed:\n${outcome.out}`);
+    assertEquals(outcome.out.trim(), "ran", runtime);
+  }
+});
+
 Deno.test("SIGTERM is handled as Ctrl-C is: every finally runs, then the process exits 143", async () => {
   for (const [runtime, outcome] of await inBoth(GROUP, [["ready", "SIGTERM"]])) {
     assertFinallysRanThen(143, outcome, runtime);

@@ -7,6 +7,7 @@
 
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { EventLoop, InvalidStateError, run, type SignalName, sleep } from "../../mod.ts";
+import { LET_GO_MS, watchSignal } from "../../lib/task/signals.ts";
 import { untyped } from "./_helpers.ts";
 
 /** Deno's and Node's main threads have signals; a browser page or worker has none. */
@@ -74,3 +75,59 @@ Deno.test("run() refuses options that are not an object, and handleSignals that 
     "ran",
   );
 });
+
+/** Records the host's signal listener calls ("on SIGINT", "off SIGINT") until the returned function restores it. */
+function spyOnSignalListeners(calls: string[]): () => void {
+  const deno = (globalThis as { Deno?: Record<string, unknown> }).Deno;
+  const host = typeof deno?.addSignalListener === "function"
+    ? { target: deno, on: "addSignalListener", off: "removeSignalListener" }
+    : { target: (globalThis as unknown as { process: Record<string, unknown> }).process, on: "on", off: "off" };
+  const saved = { on: host.target[host.on], off: host.target[host.off] };
+  for (const [key, word] of [[host.on, "on"], [host.off, "off"]] as const) {
+    const original = host.target[key] as (this: unknown, ...args: unknown[]) => unknown;
+    host.target[key] = function (this: unknown, event: unknown, ...rest: unknown[]) {
+      if (typeof event === "string" && event.startsWith("SIG")) calls.push(`${word} ${event}`);
+      return original.call(this, event, ...rest);
+    };
+  }
+  return () => {
+    host.target[host.on] = saved.on;
+    host.target[host.off] = saved.off;
+  };
+}
+
+const hostTurn = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+Deno.test(
+  hasSignals
+    ? "back-to-back run() calls bind each signal once, and let go LET_GO_MS after the last one ends"
+    : "where a thread has no signals, run() watches none",
+  async () => {
+    if (!hasSignals) {
+      const loop = new EventLoop({ clock: "virtual" });
+      assertEquals(watchSignal(loop, "SIGINT", () => {}), null);
+      loop.close();
+      return assertEquals(
+        await run(function* () {
+          yield* sleep(0);
+          return "ran";
+        }),
+        "ran",
+      );
+    }
+    await hostTurn(LET_GO_MS * 3); // what earlier tests bound is let go
+    const calls: string[] = [];
+    const restore = spyOnSignalListeners(calls);
+    try {
+      for (let i = 0; i < 20; i++) await run(function* () {});
+      assertEquals(calls, ["on SIGINT", "on SIGTERM", "on SIGQUIT"]);
+      await hostTurn(LET_GO_MS * 3);
+      assertEquals(calls.slice(3).sort(), ["off SIGINT", "off SIGQUIT", "off SIGTERM"]);
+      await run(function* () {}, { handleSignals: ["SIGTERM"], dumpOnSigquit: false });
+      assertEquals(calls.slice(6), ["on SIGTERM"]);
+    } finally {
+      restore();
+    }
+    await hostTurn(LET_GO_MS * 3);
+  },
+);
