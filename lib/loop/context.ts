@@ -17,8 +17,9 @@
  * start) costs one pointer, and nothing a task sets can reach another.
  * Programs that never set a variable pay one pointer swap per step.
  *
- * Invariant: `current` is the context whose `run()` (or task step, or
- * callback) is in progress on this thread, else the thread's root context.
+ * Invariant: `current` is the context whose `run()` or task step is in
+ * progress on this thread, the holder all one-shot callbacks share while one
+ * runs (given that callback's map), else the thread's root context.
  *
  * @module
  */
@@ -119,7 +120,7 @@ export class ContextVar<T> {
    */
   set(value: T): Token<T> {
     const holder = current, vars = holder._vars;
-    const token = new Token<T>(this, holder, vars.has(this) ? vars.get(this) as T : Token.MISSING);
+    const token = new Token<T>(this, holder, vars.has(this) ? vars.get(this) as T : Token.MISSING, callNow(holder));
     holder._vars = new Map(vars).set(this, value);
     return token;
   }
@@ -179,19 +180,22 @@ export class Token<T> {
   /** The value before the `set()`, or {@linkcode Token.MISSING}. */
   readonly oldValue: T | typeof Token.MISSING;
   #context: ContextHolder;
+  /** The callback call it was made in, when `#context` is the one every callback shares; else 0. */
+  #call: number;
   #used = false;
 
   /** @internal Made by `ContextVar.set()` only. */
-  constructor(variable: ContextVar<T>, context: ContextHolder, oldValue: T | typeof Token.MISSING) {
+  constructor(variable: ContextVar<T>, context: ContextHolder, oldValue: T | typeof Token.MISSING, call = 0) {
     this.var = variable;
     this.#context = context;
+    this.#call = call;
     this.oldValue = oldValue;
   }
 
   /** @internal Marks the token used by a `reset()` in `context`, or throws why it cannot be. */
   _use(context: ContextHolder, variable: ContextVar<T>): void {
     if (this.#used) throw new InvalidStateError(`${variable}: this token was already used by a reset()`);
-    if (this.#context !== context) {
+    if (this.#context !== context || this.#call !== callNow(context)) {
       throw new RangeError(`${variable}: this token was made in another context; reset it where it was set`);
     }
     this.#used = true;
@@ -316,6 +320,26 @@ export class Context implements Iterable<[ContextVar<unknown>, unknown]> {
 current = new Context();
 
 /**
+ * The holder every one-shot callback (a handle's, a done-callback's) runs
+ * in. Such a callback's context is a private copy that ends with the call,
+ * so one long-lived holder, given the callback's map for the call, serves
+ * them all. Making each (young) handle the current holder instead made V8
+ * record it in the old module state's remembered set on every call: a fifth
+ * of one-chain `callSoon` dispatch.
+ *
+ * Invariant: one-shot callbacks never nest. A loop runs them from its ready
+ * queue one at a time, and no loop runs inside another's callback.
+ */
+const callbackHolder: ContextHolder = new Context();
+/** Calls made in {@linkcode callbackHolder}: a token set in one callback is refused in the next. */
+let callbackCalls = 0;
+
+/** @returns The callback call `holder` stands for now: the count in the shared callback holder, else 0. */
+function callNow(holder: ContextHolder): number {
+  return holder === callbackHolder ? callbackCalls : 0;
+}
+
+/**
  * Copies the current context: a function run in the copy (`context.run()`)
  * sees the values here, and what it sets stays in the copy.
  *
@@ -358,7 +382,20 @@ export function enterContext(holder: ContextHolder): ContextHolder {
   return outer;
 }
 
-/** @internal Restores the context {@linkcode enterContext} returned. */
+/** @internal Restores the context {@linkcode enterContext} or {@linkcode enterCallback} returned. */
 export function leaveContext(outer: ContextHolder): void {
   current = outer;
+}
+
+/**
+ * @internal Runs a one-shot callback's code in a private copy of `vars`
+ * (see `callbackHolder`); returns the context to restore with
+ * {@linkcode leaveContext}.
+ */
+export function enterCallback(vars: ContextVars): ContextHolder {
+  const outer = current;
+  callbackHolder._vars = vars;
+  callbackCalls++;
+  current = callbackHolder;
+  return outer;
 }

@@ -23,7 +23,14 @@
 import { describeValue, formatShort } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { CancelledError, InvalidStateError } from "../errors.ts";
-import { Context, type ContextHolder, currentVars, enterContext, leaveContext } from "../loop/context.ts";
+import {
+  Context,
+  type ContextHolder,
+  currentVars,
+  enterCallback,
+  enterContext,
+  leaveContext,
+} from "../loop/context.ts";
 import type { ReadyFn } from "../loop/ready_queue.ts";
 import type { EventLoop } from "./event_loop.ts";
 import { _getRunningLoop } from "./running_loop.ts";
@@ -443,7 +450,7 @@ interface DoneCallback extends ContextHolder {
 }
 
 function runDoneCallback(callback: DoneCallback): void {
-  const outer = enterContext(callback.context ?? callback);
+  const outer = callback.context === null ? enterCallback(callback._vars) : enterContext(callback.context);
   try {
     callback.fn(callback.future as never);
   } finally {

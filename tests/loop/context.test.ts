@@ -156,6 +156,39 @@ Deno.test("callSoon, callLater and callAt run in a copy of the context they were
   assertEquals(seen, ["soon: at callSoon", "later: at callLater", "at: at callAt", "main: main"]);
 });
 
+Deno.test("each callback has a context of its own: a token set in one is refused in the next, its value unseen", async () => {
+  const cvar = new ContextVar<string>("cvar", { default: "root" });
+  const seen: string[] = [];
+  let fromFirst: Token<string> | null = null;
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.callSoon(() => {
+      const inner = cvar.set("inner");
+      cvar.reset(inner); // made and used in the same call
+      fromFirst = cvar.set("first");
+      seen.push(`first: ${cvar.get()}`);
+    });
+    const fut = loop.createFuture<number>();
+    fut.addDoneCallback(() => {
+      seen.push(`done: ${cvar.get()}`);
+      try {
+        cvar.reset(fromFirst as unknown as Token<string>);
+      } catch (error) {
+        seen.push(`${(error as Error).name}: ${(error as Error).message}`);
+      }
+    });
+    loop.callSoon(() => fut.setResult(1));
+    yield* sleep(1);
+    seen.push(`main: ${cvar.get()}`);
+  }, { clock: "virtual" });
+  assertEquals(seen, [
+    "first: first",
+    "done: root",
+    'RangeError: <ContextVar name=cvar default="root" (a string)>: this token was made in another context; reset it where it was set',
+    "main: root",
+  ]);
+});
+
 Deno.test("addDoneCallback(fn, { context }) runs fn in that context, and its sets stay there", async () => {
   const cvar = new ContextVar<string>("cvar", { default: "none" });
   const context = new Context();
