@@ -49,6 +49,7 @@
 import { describeValue, safeString } from "../_describe.ts";
 import { DeadlockError, InvalidStateError } from "../errors.ts";
 import { type Clock, clockFor, realClock } from "./clock.ts";
+import { enterCallbacks, leaveCallback, leaveContext } from "./context.ts";
 import { defaultExceptionHandler, type ExceptionContext } from "./exception_context.ts";
 import {
   type Callback,
@@ -446,9 +447,11 @@ export class BaseEventLoop<T = unknown> {
    */
   runOnce(): void {
     this.#enterRun(STEPPING);
+    const outer = enterCallbacks();
     try {
       this.#iterate();
     } finally {
+      leaveContext(outer);
       this.#leaveRun();
     }
   }
@@ -508,6 +511,7 @@ export class BaseEventLoop<T = unknown> {
   runForeverSync(): void {
     this._prepareDriver(true);
     this.#enterRun(BLOCKING);
+    const outer = enterCallbacks();
     try {
       const idle = this.#blockingIdle as BlockingIdleAdapter;
       do {
@@ -515,6 +519,7 @@ export class BaseEventLoop<T = unknown> {
         this.#iterate();
       } while (!this.#stopping);
     } finally {
+      leaveContext(outer);
       this.#leaveRun();
     }
   }
@@ -647,6 +652,7 @@ export class BaseEventLoop<T = unknown> {
       try {
         fn(arg);
       } catch (exception) {
+        leaveCallback(); // a one-shot callback's context, which it could not end itself
         this.#reportCallbackError(exception, fn, arg);
       }
     }
@@ -669,6 +675,7 @@ export class BaseEventLoop<T = unknown> {
       try {
         fn(arg);
       } catch (exception) {
+        leaveCallback(); // a one-shot callback's context, which it could not end itself
         this.#reportCallbackError(exception, fn, arg);
       }
       const took = this.#real.now() - start;
@@ -713,6 +720,7 @@ export class BaseEventLoop<T = unknown> {
       this.#hostIdleWait = false;
     }
     const end = this.#real.now() + SLICE_MS;
+    const outer = enterCallbacks();
     try {
       for (let work = 0;;) {
         work += 1 + this.#iterate();
@@ -726,6 +734,8 @@ export class BaseEventLoop<T = unknown> {
       this.#armHost();
     } catch (error) {
       this.#finishRun(error);
+    } finally {
+      leaveContext(outer);
     }
   };
 

@@ -323,14 +323,20 @@ current = new Context();
  * The holder every one-shot callback (a handle's, a done-callback's) runs
  * in. Such a callback's context is a private copy that ends with the call,
  * so one long-lived holder, given the callback's map for the call, serves
- * them all. Making each (young) handle the current holder instead made V8
- * record it in the old module state's remembered set on every call: a fifth
- * of one-chain `callSoon` dispatch.
+ * them all. A loop's drivers make it current for as long as they run
+ * ({@linkcode enterCallbacks}), with the map of the context they were called
+ * in, so a callback with that map (all of them, in a program that sets no
+ * variable) runs with no pointer stored anywhere and no `try`. Making each
+ * young handle current, restored in a `finally`, had cost a fifth of
+ * one-chain `callSoon` dispatch and a third of 1000-chain dispatch.
  *
- * Invariant: one-shot callbacks never nest. A loop runs them from its ready
- * queue one at a time, and no loop runs inside another's callback.
+ * Invariants: one-shot callbacks run only from a driver's ready phase, one
+ * at a time (a loop does not run inside another's callback); between two of
+ * them the holder has {@linkcode callbackBase}.
  */
 const callbackHolder: ContextHolder = new Context();
+/** The callback holder's map between callbacks: that of the context the running driver was called in. */
+let callbackBase: ContextVars = NO_VARS;
 /** Calls made in {@linkcode callbackHolder}: a token set in one callback is refused in the next. */
 let callbackCalls = 0;
 
@@ -382,20 +388,37 @@ export function enterContext(holder: ContextHolder): ContextHolder {
   return outer;
 }
 
-/** @internal Restores the context {@linkcode enterContext} or {@linkcode enterCallback} returned. */
+/** @internal Restores the context {@linkcode enterContext} or {@linkcode enterCallbacks} returned. */
 export function leaveContext(outer: ContextHolder): void {
   current = outer;
 }
 
 /**
- * @internal Runs a one-shot callback's code in a private copy of `vars`
- * (see `callbackHolder`); returns the context to restore with
- * {@linkcode leaveContext}.
+ * @internal Makes the callback holder current, with the current map, while
+ * a loop driver runs; returns the context to restore with
+ * {@linkcode leaveContext} when it stops.
  */
-export function enterCallback(vars: ContextVars): ContextHolder {
+export function enterCallbacks(): ContextHolder {
   const outer = current;
-  callbackHolder._vars = vars;
-  callbackCalls++;
-  current = callbackHolder;
+  if (outer !== callbackHolder) {
+    callbackBase = outer._vars;
+    if (callbackHolder._vars !== callbackBase) callbackHolder._vars = callbackBase;
+    current = callbackHolder;
+  }
   return outer;
+}
+
+/**
+ * @internal Runs the code of a one-shot callback, from a driver's ready
+ * phase, in a private copy of `vars`; {@linkcode leaveCallback} ends it, also
+ * when the callback threw (the ready phase calls it then).
+ */
+export function enterCallback(vars: ContextVars): void {
+  if (callbackHolder._vars !== vars) callbackHolder._vars = vars;
+  callbackCalls++;
+}
+
+/** @internal Ends what {@linkcode enterCallback} began, whatever the callback set; idempotent. */
+export function leaveCallback(): void {
+  if (callbackHolder._vars !== callbackBase) callbackHolder._vars = callbackBase;
 }

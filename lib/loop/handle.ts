@@ -19,7 +19,7 @@ import { creationSite } from "../_creation_site.ts";
 import { safeLabel } from "../_describe.ts";
 import { printsAsToString } from "../_inspect.ts";
 import { formatTime } from "./clock.ts";
-import { type ContextVars, currentVars, enterCallback, leaveContext } from "./context.ts";
+import { type ContextVars, currentVars, enterCallback, leaveCallback } from "./context.ts";
 
 /** A function a loop calls back later, with the arguments it was scheduled with. */
 // deno-lint-ignore no-explicit-any -- a callback's arguments are whatever its caller passed
@@ -92,13 +92,11 @@ export class Handle {
     const callback = this.#callback;
     if (callback === null) return;
     const args = this.#args;
-    const outer = enterCallback(this._vars);
-    try {
-      if (args.length === 0) callback(); // a plain call is much cheaper than a spread of nothing
-      else callback(...args);
-    } finally {
-      leaveContext(outer);
-    }
+    // No `finally`: the ready phase ends the context of a callback that threw.
+    enterCallback(this._vars);
+    if (args.length === 0) callback(); // a plain call is much cheaper than a spread of nothing
+    else callback(...args);
+    leaveCallback();
   }
 
   /** The callback's name, for messages: `fn`, or `<anonymous>`. */

@@ -29,6 +29,7 @@ import {
   currentVars,
   enterCallback,
   enterContext,
+  leaveCallback,
   leaveContext,
 } from "../loop/context.ts";
 import type { ReadyFn } from "../loop/ready_queue.ts";
@@ -450,12 +451,19 @@ interface DoneCallback extends ContextHolder {
 }
 
 function runDoneCallback(callback: DoneCallback): void {
-  const outer = callback.context === null ? enterCallback(callback._vars) : enterContext(callback.context);
-  try {
-    callback.fn(callback.future as never);
-  } finally {
-    leaveContext(outer);
+  if (callback.context !== null) {
+    const outer = enterContext(callback.context);
+    try {
+      callback.fn(callback.future as never);
+    } finally {
+      leaveContext(outer);
+    }
+    return;
   }
+  // No `finally`: the ready phase ends the context of a callback that threw.
+  enterCallback(callback._vars);
+  callback.fn(callback.future as never);
+  leaveCallback();
 }
 
 interface PromiseBridge {

@@ -189,6 +189,48 @@ Deno.test("each callback has a context of its own: a token set in one is refused
   ]);
 });
 
+Deno.test("a callback that throws after a set() leaves its value to nobody: the next callback and its task see their own", async () => {
+  const cvar = new ContextVar<string>("cvar", { default: "root" });
+  const seen: string[] = [];
+  const errors: string[] = [];
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.setExceptionHandler((_loop, context) => errors.push((context.exception as Error).message));
+    loop.callSoon(() => {
+      cvar.set("thrower");
+      throw new Error("boom");
+    });
+    const fut = loop.createFuture<string>();
+    loop.callSoon(() => {
+      seen.push(`next: ${cvar.get()}`);
+      createTask((function* () {
+        fut.setResult(`its task: ${cvar.get()}`);
+        yield* sleep(0);
+      })());
+    });
+    seen.push(yield* fut);
+    seen.push(`main: ${cvar.get()}`);
+  }, { clock: "virtual" });
+  assertEquals(seen, ["next: root", "its task: root", "main: root"]);
+  assertEquals(errors, ["boom"]);
+});
+
+Deno.test("the loop's own code after a callback that threw runs in the driver's context, not the callback's", async () => {
+  const cvar = new ContextVar<string>("cvar", { default: "root" });
+  const seen: string[] = [];
+  await run(function* () {
+    const loop = getRunningLoop();
+    loop.setExceptionHandler(() => {});
+    loop.addInstrument({ beforeIdleWait: () => void seen.push(`idle: ${cvar.get()}`) });
+    loop.callSoon(() => {
+      cvar.set("thrower");
+      throw new Error("boom");
+    });
+    yield* sleep(5);
+  }, { clock: "virtual" });
+  assertEquals(seen, ["idle: root"]);
+});
+
 Deno.test("addDoneCallback(fn, { context }) runs fn in that context, and its sets stay there", async () => {
   const cvar = new ContextVar<string>("cvar", { default: "none" });
   const context = new Context();
