@@ -15,7 +15,8 @@
  * values: `set()` replaces the map of the current context with a copy that
  * has the new value, so a copy of a context (`copyContext()`, a task's
  * start) costs one pointer, and nothing a task sets can reach another.
- * Programs that never set a variable pay one pointer swap per step.
+ * Programs that never set a variable pay one pointer swap per task step and
+ * two pointer compares per callback (see `callbackHolder`).
  *
  * Invariant: `current` is the context whose `run()` or task step is in
  * progress on this thread, the holder all one-shot callbacks share while one
