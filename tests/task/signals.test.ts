@@ -7,7 +7,7 @@
 
 import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { EventLoop, InvalidStateError, run, type SignalName, sleep } from "../../mod.ts";
-import { LET_GO_MS, watchSignal } from "../../lib/task/signals.ts";
+import { _letGoIdleListeners, LET_GO_MS, watchSignal } from "../../lib/task/signals.ts";
 import { untyped } from "./_helpers.ts";
 
 /** Deno's and Node's main threads have signals; a browser page or worker has none. */
@@ -115,19 +115,21 @@ Deno.test(
         "ran",
       );
     }
-    await hostTurn(LET_GO_MS * 3); // what earlier tests bound is let go
+    _letGoIdleListeners(); // what earlier tests bound
     const calls: string[] = [];
     const restore = spyOnSignalListeners(calls);
     try {
       for (let i = 0; i < 20; i++) await run(function* () {});
+      await hostTurn(20);
       assertEquals(calls, ["on SIGINT", "on SIGTERM", "on SIGQUIT"]);
-      await hostTurn(LET_GO_MS * 3);
+      await hostTurn(LET_GO_MS + 250);
       assertEquals(calls.slice(3).sort(), ["off SIGINT", "off SIGQUIT", "off SIGTERM"]);
       await run(function* () {}, { handleSignals: ["SIGTERM"], dumpOnSigquit: false });
       assertEquals(calls.slice(6), ["on SIGTERM"]);
+      _letGoIdleListeners();
+      assertEquals(calls.slice(7), ["off SIGTERM"]);
     } finally {
       restore();
     }
-    await hostTurn(LET_GO_MS * 3);
   },
 );
