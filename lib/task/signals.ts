@@ -253,28 +253,28 @@ export function watchSignal(
   if (signals === null) return null;
   let binding = bindings.get(signal);
   if (binding === undefined) {
-    const subscribers = new Set<() => void>();
-    binding = {
+    const created: Binding = {
       signal,
-      subscribers,
+      subscribers: new Set(),
       bound: false,
       listener: () => {
-        if (subscribers.size > 0) {
-          for (const subscriber of [...subscribers]) subscriber();
+        if (created.subscribers.size > 0) {
+          for (const subscriber of [...created.subscribers]) subscriber();
         } else {
-          drop(bindings.get(signal) as Binding);
-          (host as SignalHost).raise(signal);
+          drop(created);
+          signals.raise(signal);
         }
       },
     };
     try {
-      signals.on(signal, binding.listener); // a probe: Deno refuses signals inside a worker
+      signals.on(signal, created.listener); // a probe: Deno refuses signals inside a worker
     } catch {
       return null;
     }
-    binding.bound = true;
-    if (released) unbind(binding);
-    bindings.set(signal, binding);
+    created.bound = true;
+    if (released) unbind(created);
+    bindings.set(signal, created);
+    binding = created;
   }
   // A function of its own per subscription: the same listener may subscribe twice.
   const subscriber = (): void => listener();
