@@ -120,7 +120,7 @@ function manifestProblems(manifest: Record<string, unknown>, info: PackageInfo):
   const keys = Object.keys(exports);
   const expected = info.npmEntries.map((entry) => entry.subpath);
   if (JSON.stringify(keys) !== JSON.stringify(expected)) {
-    problems.push(`exports ${keys.join(", ")}; deno.json has ${expected.join(", ")}`);
+    problems.push(`exports ${keys.join(", ")}; deno.json's entries for npm are ${expected.join(", ")}`);
   }
   for (const key of keys) {
     const conditions = Object.keys(exports[key]);

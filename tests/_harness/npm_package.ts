@@ -1,9 +1,8 @@
 /**
  * The npm package, dist/npm/, and its tarball, made from the same sources as
- * everything else:
- *
- * Every entry of deno.json's "exports" but the Deno-only ones (`DENO_ONLY`:
- * the `deno lint` plugin, whose types are Deno's own namespace):
+ * everything else, for every entry of deno.json's "exports" but the
+ * Deno-only ones (`DENO_ONLY`: the `deno lint` plugin, whose types are Deno's
+ * own namespace):
  *
  * - JavaScript: esbuild, one ES2022 module per source file (each relative
  *   `./x.ts` import rewritten to `./x.js`), the files every entry reaches.
